@@ -1,0 +1,49 @@
+"""Plain text: decoded, hard-wrapped lines re-joined, saved portal pages cleaned."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.loaders import Loaded
+from ingest.loaders.decode import decode_bytes
+from ingest.portal_text import extract_article, looks_like_portal_page
+
+_SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]$")
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Re-join lines that a hard wrap split in the middle of a sentence.
+
+    A line is continued when it does not end a sentence and the next line starts
+    with a lower-case letter (Vietnamese sentences and list items start upper-case
+    or with a marker). Blank lines always end a paragraph.
+    """
+    out: list[str] = []
+    continuing = False
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continuing = False
+            continue
+        if continuing and out and line[:1].islower():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+        continuing = not _SENTENCE_END.search(line)
+    return out
+
+
+def load_text(text: str) -> Loaded:
+    """Turn decoded text into paragraphs (see :func:`load`)."""
+    lines = text.splitlines()
+    if looks_like_portal_page(lines):
+        article = extract_article(lines)
+        return Loaded(paragraphs=article.paragraphs, title=article.title,
+                      metadata={"extracted_from": "portal_page"})
+    paragraphs = join_wrapped_lines(lines)
+    return Loaded(paragraphs=paragraphs)
+
+
+def load(path: Path) -> Loaded:
+    """Load a ``.txt`` file. Raises :class:`IngestError` for binary or undecodable bytes."""
+    return load_text(decode_bytes(path.read_bytes()))

@@ -1,0 +1,122 @@
+"""Walk paths, load each file, normalise, add metadata, chunk; never abort a batch."""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ingest.chunking import TokenCounter, approx_token_count, chunk_document, document_id
+from ingest.errors import IngestError
+from ingest.loaders import SUPPORTED_SUFFIXES, Loaded, load_file
+from ingest.metadata import extract_metadata
+from ingest.normalize import normalize_text
+from ingest.types import Chunk, Document, FileStatus
+
+log = logging.getLogger(__name__)
+_SKIP_NAMES = {"SOURCES.md", "README.md"}
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every file under ``paths`` (recursively, sorted, hidden files skipped)."""
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def _fallback_title(loaded: Loaded, paragraphs: list[str], path: Path) -> str:
+    if loaded.title:
+        return loaded.title
+    if paragraphs and len(paragraphs[0]) <= 200 and len(paragraphs) > 1:
+        return paragraphs[0]
+    return path.stem.replace("_", " ")
+
+
+def build_document(path: Path, fmt: str, loaded: Loaded, source: str | None = None) -> Document:
+    """Normalise what a loader returned and attach metadata.
+
+    Raises:
+        IngestError: ``no_text`` when nothing readable is left after normalisation.
+    """
+    kept: list[str] = []
+    headings: dict[int, int] = {}
+    for i, para in enumerate(loaded.paragraphs):
+        clean = normalize_text(para).replace("\n", " ")
+        if clean:
+            if i in loaded.headings:
+                headings[len(kept)] = loaded.headings[i]
+            kept.append(clean)
+    if not kept:
+        raise IngestError("no_text", "no readable text after extraction")
+    declared_title = normalize_text(loaded.title).replace("\n", " ")
+    found = extract_metadata(kept, declared_title)
+    metadata: dict = {"source": source or str(path), "format": fmt, "file_name": path.name}
+    metadata.update({k: v for k, v in loaded.metadata.items() if isinstance(v, (str, int, float))})
+    metadata.update(found)
+    if declared_title:
+        metadata["title"] = declared_title
+    metadata.setdefault("title", _fallback_title(loaded, kept, path))
+    if "doc_type" not in metadata:
+        metadata["doc_type"] = "Bài viết" if fmt in ("html", "txt") else "Tài liệu"
+    return Document(text="\n".join(kept), metadata=metadata, headings=headings)
+
+
+@dataclass
+class IngestResult:
+    """Chunks of every file that loaded, and one status per file seen."""
+
+    chunks: list[Chunk] = field(default_factory=list)
+    statuses: list[FileStatus] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileStatus]:
+        return [s for s in self.statuses if s.status == "failed"]
+
+
+def ingest_paths(paths: Iterable[Path], *, count_tokens: TokenCounter = approx_token_count,
+                 max_tokens: int = 480, on_file: Callable[[FileStatus], None] | None = None,
+                 ) -> IngestResult:
+    """Load and chunk every supported file under ``paths``.
+
+    Each file gets a :class:`FileStatus`; a failing file is recorded and the batch
+    goes on. ``on_file`` is called after each file (for progress bars).
+    """
+    result = IngestResult()
+    for path in iter_files(paths):
+        status = ingest_one(path, result.chunks, count_tokens=count_tokens, max_tokens=max_tokens)
+        result.statuses.append(status)
+        if on_file:
+            on_file(status)
+    return result
+
+
+def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = approx_token_count,
+               max_tokens: int = 480) -> FileStatus:
+    """Ingest one file, appending its chunks to ``sink``; returns its status."""
+    if path.name in _SKIP_NAMES:
+        return FileStatus(str(path), "skipped", reason="catalogue", message="corpus catalogue file, not content")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return FileStatus(str(path), "skipped", reason="unsupported_format",
+                          message=f"unsupported file type {path.suffix or '(none)'}")
+    try:
+        fmt, loaded = load_file(path)
+        doc = build_document(path, fmt, loaded)
+        chunks = chunk_document(doc, doc_id=document_id(str(path), doc.text),
+                                max_tokens=max_tokens, count_tokens=count_tokens)
+        if not chunks:
+            raise IngestError("no_text", "document produced no chunks")
+    except IngestError as exc:
+        log.warning("ingest failed for %s: %s (%s)", path, exc.message, exc.reason)
+        return FileStatus(str(path), "failed", reason=exc.reason, message=exc.message)
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+        log.exception("unexpected error ingesting %s", path)
+        return FileStatus(str(path), "failed", reason="internal_error", message=f"{type(exc).__name__}: {exc}")
+    sink.extend(chunks)
+    return FileStatus(str(path), "ok", chunks=len(chunks), title=doc.metadata.get("title", ""))

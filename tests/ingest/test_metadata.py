@@ -1,0 +1,32 @@
+from ingest.metadata import extract_metadata, find_date, find_so_hieu
+
+
+def test_header_of_official_document():
+    paragraphs = ["ỦY BAN NHÂN DÂN TỈNH HÀ SƠN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                  "Số: 291/UBND-NN&TNMT | Hà Sơn, ngày 01 tháng 02 năm 2021",
+                  "CÔNG VĂN", "VỀ VIỆC TIẾP TỤC THỰC HIỆN XÂY DỰNG NÔNG THÔN MỚI",
+                  "Kính gửi: Ủy ban nhân dân các huyện"]
+    meta = extract_metadata(paragraphs)
+    assert meta["so_hieu"] == "291/UBND-NN&TNMT"
+    assert meta["date"] == "2021-02-01"
+    assert meta["doc_type"] == "Công văn"
+    assert meta["title"] == "Công văn về việc tiếp tục thực hiện xây dựng nông thôn mới"
+    assert meta["issuer"] == "ỦY BAN NHÂN DÂN TỈNH HÀ SƠN"
+
+
+def test_so_hieu_forms():
+    assert find_so_hieu("Nghị quyết số: 101/2025/UBTVQH15") == "101/2025/UBTVQH15"
+    assert find_so_hieu("Số: 102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN") == "102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN"
+    # a number merely cited in the body is another document's
+    assert find_so_hieu("Căn cứ Luật số 75/2015/QH13 ngày 09/6/2015") is None
+
+
+def test_dates():
+    assert find_date("Hà Nội, ngày 26 tháng 9 năm 2025") == "2025-09-26"
+    assert find_date("Thứ ba - 12/10/2021 15:41") == "2021-10-12"
+    assert find_date("ngày 31 tháng 2 năm 2025") is None
+
+
+def test_law_sentence_is_not_a_title():
+    meta = extract_metadata(["Luật này quy định về quyền, trách nhiệm của Mặt trận Tổ quốc Việt Nam."])
+    assert "doc_type" not in meta
