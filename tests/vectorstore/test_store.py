@@ -1,0 +1,55 @@
+import json
+
+import numpy as np
+import pytest
+
+from ingest.types import Chunk
+from vectorstore.errors import IndexMismatchError, IndexNotFoundError
+from vectorstore.store import IndexStore, current_version
+
+
+def _store(n: int, tag: str) -> IndexStore:
+    chunks = [Chunk(id=f"{tag}:{i}", text=f"đoạn {tag} số {i}", heading_path=["T"],
+                    metadata={"doc_id": tag, "source": f"{tag}.txt"}) for i in range(n)]
+    rng = np.random.default_rng(n)
+    vectors = rng.normal(size=(n, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return IndexStore.build(chunks, vectors, embedding_model="test-model")
+
+
+def test_roundtrip_with_manifest(tmp_path):
+    _store(5, "a").save(tmp_path)
+    loaded = IndexStore.load(tmp_path, embedding_model="test-model")
+    assert [c.id for c in loaded.chunks] == [f"a:{i}" for i in range(5)]
+    manifest = json.loads((current_version(tmp_path) / "manifest.json").read_text())
+    assert manifest["embedding_model"] == "test-model"
+    assert manifest["dimension"] == 8 and manifest["chunk_count"] == 5 and manifest["created_at"]
+    assert loaded.keyword.scores("đoạn a số 3").argmax() == 3
+
+
+def test_new_version_replaces_old_and_old_files_are_removed(tmp_path):
+    first = _store(3, "a").save(tmp_path)
+    second = _store(4, "b").save(tmp_path)
+    assert not first.exists() and second.exists()
+    assert len(IndexStore.load(tmp_path).chunks) == 4
+
+
+def test_failed_save_leaves_previous_index_live(tmp_path, monkeypatch):
+    _store(3, "a").save(tmp_path)
+    broken = _store(4, "b")
+
+    def explode(_path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(broken.dense, "save", explode)
+    with pytest.raises(OSError):
+        broken.save(tmp_path)
+    assert [c.id for c in IndexStore.load(tmp_path).chunks] == ["a:0", "a:1", "a:2"]
+
+
+def test_missing_and_mismatched_index_errors(tmp_path):
+    with pytest.raises(IndexNotFoundError, match="mttq ingest"):
+        IndexStore.load(tmp_path / "nothing")
+    _store(2, "a").save(tmp_path)
+    with pytest.raises(IndexMismatchError):
+        IndexStore.load(tmp_path, embedding_model="another-model")

@@ -1,0 +1,1 @@
+"""Chunks → a searchable index (FAISS + BM25) in one directory, and back."""

@@ -1,0 +1,58 @@
+"""Build an index directory from files: ingest → embed (cached) → save atomically."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ingest.pipeline import IngestResult, ingest_paths
+from ingest.types import FileStatus
+from vectorstore.embeddings import EmbeddingModel
+from vectorstore.store import IndexStore
+
+# e5 reads at most 512 tokens including "passage: " (3 tokens) and the special tokens
+# that the counter already includes; keep a margin for tokenizer differences.
+_PREFIX_MARGIN = 8
+
+
+@dataclass
+class BuildReport:
+    """What a build did: per-file statuses, chunk count and timings in seconds."""
+
+    ingest: IngestResult
+    chunk_count: int
+    ingest_seconds: float
+    embed_seconds: float
+    total_seconds: float
+    index_path: Path | None
+
+
+def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingModel, *,
+                on_file: Callable[[FileStatus], None] | None = None,
+                on_embedded: Callable[[int], None] | None = None,
+                on_chunks: Callable[[int], None] | None = None) -> BuildReport:
+    """Ingest ``paths`` and write a new index version to ``index_dir``.
+
+    Callbacks: ``on_file(status)`` after each file, ``on_chunks(total)`` once chunking
+    is done, ``on_embedded(n)`` after each embedded batch. The previous index stays live
+    until the new one is complete. If no file produced chunks, nothing is written
+    (``index_path`` is None).
+    """
+    started = time.perf_counter()
+    max_tokens = embeddings.max_tokens - _PREFIX_MARGIN
+    result = ingest_paths(list(paths), count_tokens=embeddings.count_tokens, max_tokens=max_tokens,
+                          on_file=on_file)
+    ingest_done = time.perf_counter()
+    if on_chunks:
+        on_chunks(len(result.chunks))
+    if not result.chunks:
+        return BuildReport(result, 0, ingest_done - started, 0.0, time.perf_counter() - started, None)
+    vectors = embeddings.encode_passages([c.context_text for c in result.chunks], progress=on_embedded)
+    embed_done = time.perf_counter()
+    store = IndexStore.build(result.chunks, vectors, embedding_model=embeddings.model_id,
+                             extra={"embedding_spec": embeddings.spec,
+                                    "files": [s.__dict__ for s in result.statuses]})
+    path = store.save(index_dir)
+    return BuildReport(result, len(result.chunks), ingest_done - started, embed_done - ingest_done,
+                       time.perf_counter() - started, path)

@@ -1,0 +1,92 @@
+"""Hybrid retrieval: dense (FAISS) and keyword (BM25) rankings fused by RRF."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingest.types import Chunk
+from vectorstore.embeddings import EmbeddingModel
+from vectorstore.store import IndexStore
+
+# Cormack, Clarke & Büttcher (2009), "Reciprocal Rank Fusion outperforms Condorcet
+# and individual rank learning methods": k = 60.
+RRF_K = 60
+CANDIDATES = 50
+
+
+@dataclass
+class Hit:
+    """A retrieved chunk with its fused score and the evidence behind it.
+
+    ``score`` is the RRF score (higher is better, at most ``sum(weights)/(RRF_K+1)``);
+    ``dense_score`` is the cosine similarity in [-1, 1]; ``keyword_score`` the raw BM25
+    score; ranks are 1-based, ``None`` when the chunk was not in that list's top
+    candidates.
+    """
+
+    chunk: Chunk
+    score: float
+    dense_score: float
+    keyword_score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _top(scores: np.ndarray, n: int, require_positive: bool = False) -> list[int]:
+    if len(scores) == 0:
+        return []
+    n = min(n, len(scores))
+    idx = np.argpartition(-scores, n - 1)[:n]
+    idx = idx[np.argsort(-scores[idx], kind="stable")]
+    return [int(i) for i in idx if not require_positive or scores[i] > 0]
+
+
+class HybridRetriever:
+    """Fuse the dense and keyword rankings of an :class:`IndexStore`.
+
+    Args:
+        store: the loaded index.
+        embeddings: the model the index was built with (checked by the caller).
+        dense_weight / keyword_weight: RRF weights of each ranking.
+        candidates: how deep each ranking is read before fusion.
+    """
+
+    def __init__(self, store: IndexStore, embeddings: EmbeddingModel, *, dense_weight: float = 1.0,
+                 keyword_weight: float = 1.0, candidates: int = CANDIDATES, rrf_k: int = RRF_K) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.dense_weight = dense_weight
+        self.keyword_weight = keyword_weight
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+
+    def search(self, dense_query: str, keyword_query: str | None = None, k: int = 5) -> list[Hit]:
+        """Top ``k`` chunks for a query.
+
+        Args:
+            dense_query: text embedded as the query (the model adds its prefix).
+            keyword_query: text for BM25 (e.g. with abbreviations expanded);
+                defaults to ``dense_query``.
+            k: number of hits, ≥ 1.
+        Returns:
+            Hits sorted by fused score, best first; fewer than ``k`` if the index is small.
+        """
+        if not self.store.chunks:
+            return []
+        dense = self.store.dense.scores(self.embeddings.encode_query(dense_query))
+        keyword = self.store.keyword.scores(keyword_query or dense_query)
+        dense_top = _top(dense, self.candidates)
+        keyword_top = _top(keyword, self.candidates, require_positive=True)
+        fused: dict[int, float] = {}
+        for rank, i in enumerate(dense_top, 1):
+            fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + rank)
+        for rank, i in enumerate(keyword_top, 1):
+            fused[i] = fused.get(i, 0.0) + self.keyword_weight / (self.rrf_k + rank)
+        dense_rank = {i: r for r, i in enumerate(dense_top, 1)}
+        keyword_rank = {i: r for r, i in enumerate(keyword_top, 1)}
+        order = sorted(fused, key=lambda i: (-fused[i], -dense[i]))[:k]
+        return [Hit(chunk=self.store.chunks[i], score=fused[i], dense_score=float(dense[i]),
+                    keyword_score=float(keyword[i]), dense_rank=dense_rank.get(i),
+                    keyword_rank=keyword_rank.get(i)) for i in order]
