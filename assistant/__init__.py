@@ -1,0 +1,1 @@
+"""Question (+ history) → grounded answer with citations, or a clear refusal."""

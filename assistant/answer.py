@@ -1,0 +1,93 @@
+"""The one entry point: retrieve → compose an extractive answer → refuse when evidence is weak."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from assistant.extractive import TermStats, select_units
+from assistant.query import SearchQuery, build_query
+from assistant.types import Answer, Citation
+from vectorstore.retriever import Hit, HybridRetriever
+
+log = logging.getLogger(__name__)
+
+REFUSAL_TEXT = ("Tôi không tìm thấy thông tin này trong tài liệu hiện có. "
+                "Bạn có thể hỏi lại cụ thể hơn (tên văn bản, số hiệu, địa phương) "
+                "hoặc liên hệ Ủy ban MTTQ nơi bạn sinh sống.")
+
+
+@dataclass
+class AnswerPolicy:
+    """Thresholds for answering versus refusing.
+
+    An answer needs its best unit to cover at least ``min_coverage`` of the question's
+    IDF-weighted content terms, and its best passage a cosine similarity of at least
+    ``min_dense`` to the question. The defaults were read off the dev set
+    (``shared/eval/mttq_dev.jsonl``; ``mttq eval`` reports refusal and false-refusal rates).
+    """
+
+    top_k: int = 5
+    answer_passages: int = 4
+    max_units: int = 3
+    min_coverage: float = 0.5
+    min_dense: float = 0.78
+
+
+class Assistant:
+    """Answers questions over one index.
+
+    Args:
+        retriever: hybrid retriever over the index.
+        policy: answer/refusal thresholds.
+    """
+
+    def __init__(self, retriever: HybridRetriever, policy: AnswerPolicy | None = None) -> None:
+        self.retriever = retriever
+        self.policy = policy or AnswerPolicy()
+        self.stats = TermStats([c.context_text for c in retriever.store.chunks])
+
+    def search(self, question: str, history: list[dict] | None = None, k: int = 5) -> tuple[SearchQuery, list[Hit]]:
+        """Retrieve the top ``k`` hits for a user turn (follow-ups condensed first)."""
+        query = build_query(question, history)
+        return query, self.retriever.search(query.dense, query.keyword, k=k)
+
+    def answer(self, question: str, history: list[dict] | None = None) -> Answer:
+        """Answer ``question`` from the index, citing passages as ``[n]``.
+
+        Returns an :class:`Answer` with ``refused=True`` and :data:`REFUSAL_TEXT` when
+        the best evidence falls under the policy's thresholds.
+        """
+        started = time.perf_counter()
+        query, hits = self.search(question, history, k=self.policy.top_k)
+        retrieved = time.perf_counter()
+        passages = hits[:self.policy.answer_passages]
+        units = select_units(query.standalone, passages, self.stats, max_units=self.policy.max_units)
+        debug = {"retrieval_ms": round((retrieved - started) * 1000, 1),
+                 "best_coverage": units[0].coverage if units else 0.0,
+                 "best_dense": max((h.dense_score for h in hits), default=0.0)}
+        if not units or units[0].coverage < self.policy.min_coverage \
+                or debug["best_dense"] < self.policy.min_dense:
+            return Answer(answer=REFUSAL_TEXT, citations=[], refused=True, query=query.standalone, debug=debug)
+        numbers: dict[int, int] = {}
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for unit in units:
+            hit = passages[unit.hit_index]
+            if unit.hit_index not in numbers:
+                numbers[unit.hit_index] = len(citations) + 1
+                citations.append(_citation(numbers[unit.hit_index], hit, unit.text))
+            else:
+                cite = citations[numbers[unit.hit_index] - 1]
+                cite.quote = f"{cite.quote} … {unit.text}"
+            parts.append(f"{unit.text} [{numbers[unit.hit_index]}]")
+        return Answer(answer="\n".join(parts), citations=citations, refused=False,
+                      query=query.standalone, debug=debug)
+
+
+def _citation(number: int, hit: Hit, quote: str) -> Citation:
+    meta = hit.chunk.metadata
+    return Citation(id=number, chunk_id=hit.chunk.id, title=meta.get("title", ""), source=meta.get("source", ""),
+                    quote=quote, score=round(hit.score, 5), so_hieu=meta.get("so_hieu"), date=meta.get("date"),
+                    doc_type=meta.get("doc_type"), issuer=meta.get("issuer"),
+                    heading_path=list(hit.chunk.heading_path))

@@ -1,0 +1,161 @@
+"""Extractive answers: the sentences of the retrieved passages that answer the question.
+
+Each passage is cut into units — sentences, or a whole numbered list with the
+sentence that introduces it — and each unit is scored by how much of the
+question's topic it covers (IDF-weighted, accent-folded terms, with a bonus for
+adjacent term pairs) and whether it holds the kind of fact asked for (a date for
+"ngày nào", a number for "bao nhiêu"). The best units are returned verbatim.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+from assistant.query import content_terms
+from ingest.normalize import fold_diacritics, syllables
+from ingest.sentences import LIST_ITEM, split_sentences
+from vectorstore.retriever import Hit
+
+_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bnăm\s+\d{4}\b|"
+                   r"\btháng\s+\d{1,2}\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d")
+_ASKS_DATE = re.compile(r"\b(ngày nào|khi nào|bao giờ|lúc nào|thời điểm|thời hạn|hạn chót|năm nào|"
+                        r"tháng nào|chậm nhất|muộn nhất|trước ngày|ngay nao|khi nao|bao gio|thoi han|"
+                        r"cham nhat|muon nhat)\b", re.IGNORECASE)
+_ASKS_NUMBER = re.compile(r"\b(bao nhiêu|mấy|tối đa|tối thiểu|mức|số lượng|tỷ lệ|bao nhieu|may|toi da|"
+                          r"toi thieu|so luong|ty le)\b", re.IGNORECASE)
+_ASKS_LIST = re.compile(r"\b(những (gì|nào|ai)|gồm|bao gồm|các bước|cách nào|hình thức|nội dung nào|"
+                        r"nhung gi|gom|bao gom|hinh thuc)\b", re.IGNORECASE)
+
+
+@dataclass
+class Unit:
+    """A candidate answer span taken verbatim from one hit's passage."""
+
+    text: str
+    hit_index: int
+    score: float = 0.0
+    coverage: float = 0.0
+
+
+class TermStats:
+    """Document frequencies of folded syllables over a set of passages, for IDF."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.n = max(1, len(texts))
+        df: Counter[str] = Counter()
+        for text in texts:
+            df.update({fold_diacritics(s) for s in syllables(text)})
+        self.df = df
+
+    def idf(self, term: str) -> float:
+        """BM25-style IDF, ``ln(1 + (N - df + 0.5) / (df + 0.5))`` (Robertson & Zaragoza 2009)."""
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+
+def split_units(passage: str) -> list[str]:
+    """Sentences of ``passage``, with each list kept whole together with its lead-in.
+
+    A paragraph ending in ":" and the list items (``1.``, ``a)``, ``-``) after it form
+    one unit; so do consecutive list items.
+    """
+    units: list[str] = []
+    paragraphs = [p for p in passage.split("\n") if p.strip()]
+    i = 0
+    while i < len(paragraphs):
+        para = paragraphs[i]
+        if para.rstrip().endswith(":") and i + 1 < len(paragraphs) and LIST_ITEM.match(paragraphs[i + 1]):
+            block = [para]
+            i += 1
+            while i < len(paragraphs) and LIST_ITEM.match(paragraphs[i]):
+                block.append(paragraphs[i])
+                i += 1
+            units.append("\n".join(block))
+            continue
+        units.extend(split_sentences(para))
+        i += 1
+    return units
+
+
+def _weights(terms: list[str], stats: TermStats) -> dict[str, float]:
+    return {t: stats.idf(t) for t in dict.fromkeys(terms)}
+
+
+def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, float]) -> tuple[float, float]:
+    """Score of ``unit`` for the question and the share of topic weight it covers.
+
+    Returns:
+        ``(score, coverage)``: coverage is the IDF-weighted fraction of the
+        question's content terms present in the unit (0–1); the score adds 0.5 × the
+        fraction of adjacent term pairs present and 0.3 when the unit holds the kind
+        of fact asked for (a date or a number).
+    """
+    total = sum(weights.values()) or 1.0
+    words = [fold_diacritics(s) for s in syllables(unit)]
+    present = set(words)
+    coverage = sum(w for t, w in weights.items() if t in present) / total
+    pairs = {f"{a} {b}" for a, b in zip(terms, terms[1:])}
+    unit_pairs = {f"{a} {b}" for a, b in zip(words, words[1:])}
+    pair_share = len(pairs & unit_pairs) / len(pairs) if pairs else 0.0
+    score = coverage + 0.5 * pair_share
+    if _ASKS_DATE.search(question) and _DATE.search(unit):
+        score += 0.3
+    elif _ASKS_NUMBER.search(question) and _NUMBER.search(unit):
+        score += 0.3
+    if len(words) < 4:
+        score *= 0.5  # fragments such as headings or table stubs answer little
+    return score, coverage
+
+
+def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_units: int = 3,
+                 relative_floor: float = 0.8) -> list[Unit]:
+    """The best answer units across ``hits``, best first.
+
+    The top unit is always returned (if any); others only when they score at least
+    ``relative_floor`` × the best and are not already contained in a chosen unit.
+    Earlier (better-ranked) hits win ties through a small rank prior.
+    """
+    terms = content_terms(question)
+    if not terms:
+        return []
+    weights = _weights(terms, stats)
+    candidates: list[Unit] = []
+    for h, hit in enumerate(hits):
+        prior = 1.0 - 0.04 * h
+        for text in split_units(hit.chunk.text):
+            score, coverage = score_unit(text, question, terms, weights)
+            candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage))
+    candidates.sort(key=lambda u: -u.score)
+    if not candidates:
+        return []
+    chosen = [candidates[0]]
+    for unit in candidates[1:]:
+        if len(chosen) >= max_units or unit.score < relative_floor * chosen[0].score:
+            break
+        if any(unit.text in c.text or c.text in unit.text for c in chosen):
+            continue
+        chosen.append(unit)
+    if _ASKS_LIST.search(question):
+        extended = _extend_with_list(chosen[0], hits)
+        if extended is not None:
+            chosen[0] = extended
+    return chosen
+
+
+def _extend_with_list(unit: Unit, hits: Sequence[Hit]) -> Unit | None:
+    """For list questions: if the unit's paragraph is followed by list items, take them too."""
+    paragraphs = [p for p in hits[unit.hit_index].chunk.text.split("\n") if p.strip()]
+    for i, para in enumerate(paragraphs):
+        if unit.text in para and i + 1 < len(paragraphs) and LIST_ITEM.match(paragraphs[i + 1]) \
+                and not LIST_ITEM.match(para):
+            block = [para]
+            for nxt in paragraphs[i + 1:]:
+                if not LIST_ITEM.match(nxt):
+                    break
+                block.append(nxt)
+            return Unit("\n".join(block), unit.hit_index, unit.score, unit.coverage)
+    return None

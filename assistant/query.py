@@ -1,0 +1,115 @@
+"""From what the user typed to what retrieval searches for.
+
+* NFC and whitespace normalisation;
+* domain abbreviations matched both ways from ``data/abbreviations.tsv``
+  ("NTM" ⇄ "nông thôn mới"), accent-insensitively ("ubnd", "nong thon moi");
+* follow-up condensation: an elliptical question ("Còn thời hạn nộp thì sao?")
+  is joined to the previous user turn so that it stands alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ingest.normalize import fold_diacritics, normalize_inline, syllables
+
+# Words that carry no topic: question words, particles, very common function words.
+STOPWORDS = frozenset(fold_diacritics(w) for w in """
+gì nào sao bao nhiêu mấy ai đâu không có là được của và các những thì như thế ở khi cho với
+trong về theo từ đến này đó kia nếu mà hay hoặc bị do vậy nhé ạ à ơi hả chứ đã sẽ đang phải
+cần nên muốn biết hỏi cho tôi mình em anh chị ta chúng một hai ra vào lên lại rằng thế nào
+bằng cách người việc để nào ngày năm tháng
+""".split())
+_FOLLOW_UP_MARKERS = re.compile(
+    r"^(còn|vậy|thế|thì|nếu vậy|trường hợp đó|ngoài ra|thêm)\b|\b(thì sao|đó|này|ấy|như vậy|nữa)\b\??$",
+    re.IGNORECASE)
+_SHORT_QUESTION = 7
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    short: str
+    expansion: str
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> tuple[Abbreviation, ...]:
+    """The abbreviation dictionary, read once from ``assistant/data/abbreviations.tsv``."""
+    text = resources.files("assistant").joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
+    entries = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            short, expansion = line.split("\t", 1)
+            entries.append(Abbreviation(short.strip(), expansion.strip()))
+    return tuple(entries)
+
+
+def _folded_words(text: str) -> list[str]:
+    return [fold_diacritics(s) for s in syllables(text)]
+
+
+def expand_abbreviations(text: str) -> list[str]:
+    """Terms to add to ``text`` so that abbreviations match their expansions both ways.
+
+    Returns expansions of abbreviations present in ``text`` (compared case- and
+    accent-insensitively as whole words) and abbreviations whose expansion is present.
+    """
+    words = _folded_words(text)
+    joined = " " + " ".join(words) + " "
+    added: list[str] = []
+    for entry in abbreviations():
+        short = fold_diacritics(entry.short.lower()).replace("-", " ")
+        long_form = " " + " ".join(_folded_words(entry.expansion)) + " "
+        short_form = f" {' '.join(short.split())} "
+        if short_form in joined and long_form not in joined:
+            added.append(entry.expansion)
+        elif long_form in joined and short_form not in joined:
+            added.append(entry.short)
+    return list(dict.fromkeys(added))
+
+
+def content_terms(text: str) -> list[str]:
+    """Folded syllables of ``text`` that carry topic (stopwords removed), in order."""
+    return [w for w in _folded_words(text) if w not in STOPWORDS]
+
+
+def is_follow_up(question: str) -> bool:
+    """True when ``question`` needs the conversation to make sense.
+
+    Heuristic: it starts or ends with a Vietnamese follow-up marker ("Còn …",
+    "… thì sao?", "… đó?") or has fewer than 7 syllables.
+    """
+    q = question.strip()
+    return bool(_FOLLOW_UP_MARKERS.search(q)) or len(syllables(q)) < _SHORT_QUESTION
+
+
+@dataclass
+class SearchQuery:
+    """The queries sent to each retriever, derived from one user turn."""
+
+    standalone: str  # what the user asked, made to stand alone
+    dense: str  # embedded as the e5 query
+    keyword: str  # analysed for BM25: standalone plus abbreviation expansions
+
+
+def build_query(question: str, history: list[dict] | None = None) -> SearchQuery:
+    """Build the retrieval queries for ``question`` given earlier turns.
+
+    Args:
+        question: the user's text.
+        history: earlier turns as ``[{"role": "user"|"assistant", "content": str}]``,
+            oldest first.
+    """
+    q = normalize_inline(question)
+    standalone = q
+    if history and is_follow_up(q):
+        previous = [normalize_inline(t.get("content", "")) for t in history if t.get("role") == "user"]
+        previous = [p for p in previous if p]
+        if previous:
+            standalone = f"{previous[-1]} {q}"
+    extra = expand_abbreviations(standalone)
+    keyword = " ".join([standalone, *extra])
+    dense = f"{standalone} ({'; '.join(extra)})" if extra else standalone
+    return SearchQuery(standalone=standalone, dense=dense, keyword=keyword)

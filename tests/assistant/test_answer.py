@@ -1,0 +1,67 @@
+"""Ingest → ask over our own invented documents, one per format."""
+import pytest
+
+from assistant.answer import REFUSAL_TEXT
+
+
+def _ask(assistant, question, history=None):
+    answer = assistant.answer(question, history)
+    assert not answer.refused, answer.debug
+    return answer
+
+
+def test_pdf_answer_with_citation(assistant):
+    answer = _ask(assistant, "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là bao lâu?")
+    assert "30 tháng" in answer.answer and answer.answer.rstrip().endswith("[1]")
+    cite = answer.citations[0]
+    assert cite.source.endswith("huong-dan-giam-sat-cong-dong-an-binh.pdf")
+    assert cite.so_hieu == "07/HD-MTTQ-BTT" and cite.date == "2025-03-05"
+    assert "30 tháng" in cite.quote and cite.title.startswith("Hướng dẫn")
+
+
+def test_numbered_list_kept_whole(assistant):
+    answer = _ask(assistant, "Ban giám sát đầu tư của cộng đồng giám sát những nội dung gì?")
+    for item in ("a) Sự phù hợp", "b) Việc công khai dự toán", "c) Chất lượng vật liệu", "d) Việc nghiệm thu"):
+        assert item in answer.answer
+
+
+def test_docx_table_row(assistant):
+    answer = _ask(assistant, "Chỉ tiêu số km đường giao thông nông thôn làm mới năm 2025 là bao nhiêu?")
+    assert "12 km" in answer.answer
+    assert answer.citations[0].so_hieu == "15/KH-MTTQ-BTT"
+
+
+def test_html_article_without_chrome(assistant):
+    answer = _ask(assistant, "Thôn Đông được trao bao nhiêu nhà Đại đoàn kết?")
+    assert "3 nhà Đại đoàn kết" in answer.answer
+    assert answer.citations[0].source.endswith(".html")
+    assert answer.citations[0].title == "Thôn Đông tổ chức Ngày hội Đại đoàn kết toàn dân tộc năm 2025"
+
+
+def test_txt_date_question(assistant):
+    answer = _ask(assistant, "Xã An Bình được công nhận đạt chuẩn nông thôn mới nâng cao vào ngày nào?")
+    assert "20/12/2023" in answer.answer
+    assert answer.citations[0].source.endswith(".txt")
+
+
+def test_question_without_diacritics(assistant):
+    answer = _ask(assistant, "ban thuong truc tiep cong dan vao ngay nao")
+    assert "sáng thứ Năm hằng tuần" in answer.answer
+    assert answer.citations[0].source.endswith(".md")
+
+
+def test_follow_up_uses_history(assistant):
+    history = [{"role": "user", "content": "Ban giám sát đầu tư của cộng đồng ở mỗi thôn có bao nhiêu thành viên?"},
+               {"role": "assistant", "content": "Từ 05 đến 09 thành viên [1]"}]
+    answer = _ask(assistant, "Còn nhiệm kỳ thì sao?", history)
+    assert "30 tháng" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Giá vé tàu hỏa từ Hà Nội vào Sài Gòn là bao nhiêu?",
+    "Ai là huấn luyện viên đội tuyển bóng đá quốc gia?",
+])
+def test_unanswerable_is_refused_in_vietnamese(assistant, question):
+    answer = assistant.answer(question)
+    assert answer.refused and answer.answer == REFUSAL_TEXT and not answer.citations
+    assert answer.answer.startswith("Tôi không tìm thấy thông tin này trong tài liệu")

@@ -1,0 +1,35 @@
+from assistant.query import abbreviations, build_query, content_terms, expand_abbreviations, is_follow_up
+
+
+def test_abbreviations_expand_both_ways_and_ignore_case_and_accents():
+    assert "nông thôn mới" in expand_abbreviations("tieu chi xa NTM kieu mau")
+    assert "NTM" in expand_abbreviations("tiêu chí xã nông thôn mới kiểu mẫu")
+    assert "NTM" in expand_abbreviations("tieu chi xa nong thon moi kieu mau")
+    assert "Hội đồng nhân dân" in expand_abbreviations("đại biểu hdnd xã")
+    assert "tiếp xúc cử tri" in expand_abbreviations("ĐBQH đi TXCT")
+    assert expand_abbreviations("câu hỏi không viết tắt gì") == []
+
+
+def test_dictionary_lives_in_one_file_and_has_the_domain_terms():
+    shorts = {a.short for a in abbreviations()}
+    assert {"MTTQ", "UBMTTQ", "NTM", "UBND", "HĐND", "ĐBQH", "BTT", "KDC", "TXCT", "UBBC"} <= shorts
+
+
+def test_follow_up_joined_to_previous_user_turn():
+    history = [{"role": "user", "content": "Hồ sơ ứng cử đại biểu HĐND xã gồm những gì?"},
+               {"role": "assistant", "content": "Hồ sơ gồm đơn, sơ yếu lý lịch…"}]
+    query = build_query("Còn thời hạn nộp thì sao?", history)
+    assert query.standalone.startswith("Hồ sơ ứng cử đại biểu HĐND xã gồm những gì?")
+    assert query.standalone.endswith("Còn thời hạn nộp thì sao?")
+    assert "Hội đồng nhân dân" in query.keyword
+
+
+def test_standalone_question_is_not_rewritten():
+    history = [{"role": "user", "content": "Câu hỏi trước về bầu cử"}]
+    question = "Tỉnh Hà Nam được công nhận hoàn thành nhiệm vụ xây dựng nông thôn mới vào ngày nào?"
+    assert not is_follow_up(question)
+    assert build_query(question, history).standalone == question
+
+
+def test_content_terms_drop_question_words():
+    assert content_terms("Nhiệm kỳ của Ban là bao nhiêu tháng?") == ["nhiem", "ky", "ban"]
