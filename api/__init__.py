@@ -1,0 +1,1 @@
+"""Interfaces around the assistant: the FastAPI service and the ``mttq`` CLI."""

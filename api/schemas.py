@@ -1,0 +1,70 @@
+"""Request and response models of the HTTP API, one per use."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=4000)
+
+
+class ChatRequest(BaseModel):
+    """``POST /v1/chat`` body."""
+
+    question: str = Field(min_length=1, max_length=1000, description="Câu hỏi của người dùng")
+    history: list[Turn] = Field(default_factory=list, max_length=20,
+                                description="Earlier turns, oldest first")
+
+
+class CitationPublic(BaseModel):
+    id: int
+    chunk_id: str
+    title: str
+    source: str
+    quote: str
+    score: float
+    so_hieu: str | None = None
+    date: str | None = None
+    doc_type: str | None = None
+    issuer: str | None = None
+    heading_path: list[str] = Field(default_factory=list)
+
+
+class ChatResponse(BaseModel):
+    """``POST /v1/chat`` reply; ``mttq ask --json`` prints the same shape."""
+
+    answer: str
+    citations: list[CitationPublic]
+    refused: bool
+    query: str = Field("", description="Standalone query used for retrieval")
+
+
+class SearchHitPublic(BaseModel):
+    rank: int
+    chunk_id: str
+    text: str
+    heading_path: list[str]
+    metadata: dict
+    score: float
+    dense_score: float
+    keyword_score: float
+
+
+class SearchResponse(BaseModel):
+    query: str
+    hits: list[SearchHitPublic]
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"]
+    chunks: int
+    documents: int
+    embedding_model: str
+    index_created_at: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    detail: str

