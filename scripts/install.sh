@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Install everything the assistant needs on a fresh Debian machine with Python 3.11:
+# the .doc converters (Debian packages), a virtualenv in .venv, the CPU build of torch,
+# and the project itself. `scripts/install.sh --test` adds the test dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+if [[ "${1:-}" == "--test" ]]; then extras="[test]"; fi
+
+apt_packages=(antiword catdoc)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=""
+  if [[ "$(id -u)" != 0 ]]; then sudo_cmd="sudo"; fi
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo_cmd apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+
+python_bin="${PYTHON:-}"
+if [[ -z "$python_bin" ]]; then
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      python_bin="$candidate"; break
+    fi
+  done
+fi
+if [[ -z "$python_bin" ]]; then echo "Python 3.11 is required" >&2; exit 1; fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  "$python_bin" -m venv .venv
+fi
+
+stamp=".venv/.installed${extras}"
+fingerprint="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" ]]; then
+  exit 0
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+# the local CPU wheel; a bare "torch" would download several GB of CUDA builds
+.venv/bin/python -m pip install -q "torch==2.13.0"
+.venv/bin/python -m pip install -q -e ".${extras}"
+echo "$fingerprint" > "$stamp"
