@@ -16,7 +16,29 @@ from assistant.answer import Assistant
 
 log = logging.getLogger(__name__)
 
-_VALIDATION_MESSAGE = "Yêu cầu không hợp lệ: {fields}. Vui lòng kiểm tra lại câu hỏi (không để trống, tối đa {limit} ký tự)."
+_FIELD_MESSAGES = {
+    "question": "Câu hỏi không được để trống và dài tối đa 1000 ký tự.",
+    "q": "Câu truy vấn không được để trống và dài tối đa 1000 ký tự.",
+    "history": ("Lịch sử hội thoại không hợp lệ: mỗi lượt cần role là \"user\" hoặc \"assistant\" "
+                "và content là văn bản; tối đa 20 lượt."),
+    "k": "Tham số k phải là số nguyên từ 1 đến 50.",
+}
+
+
+def validation_message(errors: list[dict]) -> str:
+    """One Vietnamese sentence per problem in a FastAPI validation error list."""
+    messages: list[str] = []
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            text = "Nội dung gửi lên không phải JSON hợp lệ."
+        else:
+            fields = [str(p) for p in error.get("loc", ())[1:] if isinstance(p, str)]
+            field = fields[0] if fields else "body"
+            text = _FIELD_MESSAGES.get(field, "Yêu cầu không hợp lệ: cần gửi JSON dạng {\"question\": \"…\"}." if field == "body"
+                                       else f"Trường \"{field}\" không hợp lệ.")
+        if text not in messages:
+            messages.append(text)
+    return " ".join(messages)
 
 
 def create_app(settings: Settings | None = None, *, assistant: Assistant | None = None,
@@ -42,10 +64,8 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = ", ".join(sorted({".".join(str(p) for p in e["loc"][1:]) or "body" for e in exc.errors()}))
         log.info("rejected request: %s", exc.errors())
-        return JSONResponse(status_code=422, content={
-            "detail": _VALIDATION_MESSAGE.format(fields=fields, limit=settings.max_question_chars)})
+        return JSONResponse(status_code=422, content={"detail": validation_message(exc.errors())})
 
     @app.exception_handler(Exception)
     async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:

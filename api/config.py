@@ -19,8 +19,7 @@ class Settings(BaseSettings):
     """Configuration of the CLI and the service.
 
     Environment variables: ``MTTQ_INDEX_DIR``, ``MTTQ_EMBEDDING_MODEL``,
-    ``MTTQ_CACHE_DIR``, ``MTTQ_ENVIRONMENT``, ``MTTQ_HOST``, ``MTTQ_PORT``,
-    ``MTTQ_MAX_QUESTION_CHARS``.
+    ``MTTQ_CACHE_DIR``, ``MTTQ_ENVIRONMENT``, ``MTTQ_HOST``, ``MTTQ_PORT``.
     """
 
     model_config = SettingsConfigDict(env_prefix="MTTQ_", env_file=".env", extra="ignore")
@@ -32,8 +31,6 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     host: str = "127.0.0.1"
     port: int = 8000
-    max_question_chars: int = 1000
-    max_history_turns: int = 20
 
     @property
     def embedding_cache(self) -> Path:

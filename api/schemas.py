@@ -1,9 +1,13 @@
 """Request and response models of the HTTP API, one per use."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
+
+MAX_QUESTION_CHARS = 1000
+MAX_HISTORY_TURNS = 20
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
 
 
 class Turn(BaseModel):
@@ -14,9 +18,9 @@ class Turn(BaseModel):
 class ChatRequest(BaseModel):
     """``POST /v1/chat`` body."""
 
-    question: str = Field(min_length=1, max_length=1000, description="Câu hỏi của người dùng")
-    history: list[Turn] = Field(default_factory=list, max_length=20,
-                                description="Earlier turns, oldest first")
+    question: Question = Field(description="Câu hỏi của người dùng (1–1000 ký tự)")
+    history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS,
+                                description="Earlier turns, oldest first (at most 20)")
 
 
 class CitationPublic(BaseModel):

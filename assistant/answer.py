@@ -22,8 +22,9 @@ class AnswerPolicy:
     """Thresholds for answering versus refusing.
 
     An answer needs its best unit to cover at least ``min_coverage`` of the question's
-    IDF-weighted content terms, and its best passage a cosine similarity of at least
-    ``min_dense`` to the question. The defaults were read off the dev set
+    IDF-weighted content terms and to hold the kind of fact asked for (a date for
+    "ngày nào", a number for "bao nhiêu", a name for "ai"), and its best passage a
+    cosine similarity of at least ``min_dense`` to the question. The defaults were read off the dev set
     (``shared/eval/mttq_dev.jsonl``; ``mttq eval`` reports refusal and false-refusal rates).
     """
 
@@ -66,21 +67,18 @@ class Assistant:
         debug = {"retrieval_ms": round((retrieved - started) * 1000, 1),
                  "best_coverage": units[0].coverage if units else 0.0,
                  "best_dense": max((h.dense_score for h in hits), default=0.0)}
-        if not units or units[0].coverage < self.policy.min_coverage \
+        debug["typed"] = bool(units) and units[0].typed
+        if not units or units[0].coverage < self.policy.min_coverage or not units[0].typed \
                 or debug["best_dense"] < self.policy.min_dense:
             return Answer(answer=REFUSAL_TEXT, citations=[], refused=True, query=query.standalone, debug=debug)
         numbers: dict[int, int] = {}
-        citations: list[Citation] = []
-        parts: list[str] = []
         for unit in units:
-            hit = passages[unit.hit_index]
-            if unit.hit_index not in numbers:
-                numbers[unit.hit_index] = len(citations) + 1
-                citations.append(_citation(numbers[unit.hit_index], hit, unit.text))
-            else:
-                cite = citations[numbers[unit.hit_index] - 1]
-                cite.quote = f"{cite.quote} … {unit.text}"
-            parts.append(f"{unit.text} [{numbers[unit.hit_index]}]")
+            numbers.setdefault(unit.hit_index, len(numbers) + 1)
+        citations = []
+        for hit_index, number in numbers.items():
+            spans = sorted((u for u in units if u.hit_index == hit_index), key=lambda u: u.position)
+            citations.append(_citation(number, passages[hit_index], " … ".join(u.text for u in spans)))
+        parts = [f"{unit.text} [{numbers[unit.hit_index]}]" for unit in units]
         return Answer(answer="\n".join(parts), citations=citations, refused=False,
                       query=query.standalone, debug=debug)
 

@@ -20,8 +20,13 @@ from ingest.sentences import LIST_ITEM, split_sentences
 from vectorstore.retriever import Hit
 
 _DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bnăm\s+\d{4}\b|"
-                   r"\btháng\s+\d{1,2}\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\d")
+                   r"\btháng\s+\d{1,2}\b|\bthứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])\b|\bchủ nhật\b|"
+                   r"\b(hằng|hàng|mỗi)\s+(ngày|tuần|tháng|quý|năm)\b|\b\d{1,2}\s*(giờ|h)\b|\bđịnh kỳ\b",
+                   re.IGNORECASE)
+_NUMBER = re.compile(r"\d|\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|"
+                     r"nửa|gấp đôi)\b", re.IGNORECASE)
+_ASKS_PERSON = re.compile(r"(^|\s)(ai|là ai|người nào)(\s|\?|$)", re.IGNORECASE)
+_NAME = re.compile(r"\b([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,3})\b")
 _ASKS_DATE = re.compile(r"\b(ngày nào|khi nào|bao giờ|lúc nào|thời điểm|thời hạn|hạn chót|năm nào|"
                         r"tháng nào|chậm nhất|muộn nhất|trước ngày|ngay nao|khi nao|bao gio|thoi han|"
                         r"cham nhat|muon nhat)\b", re.IGNORECASE)
@@ -33,12 +38,46 @@ _ASKS_LIST = re.compile(r"\b(những (gì|nào|ai)|gồm|bao gồm|các bước|
 
 @dataclass
 class Unit:
-    """A candidate answer span taken verbatim from one hit's passage."""
+    """A candidate answer span taken verbatim from one hit's passage.
+
+    ``position`` is the unit's order in its passage; ``typed`` whether it holds the
+    kind of fact the question asks for (always True when no kind is asked).
+    """
 
     text: str
     hit_index: int
     score: float = 0.0
     coverage: float = 0.0
+    position: int = 0
+    typed: bool = True
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of fact a question asks for: ``date``, ``number``, ``person`` or None."""
+    if _ASKS_DATE.search(question):
+        return "date"
+    if _ASKS_NUMBER.search(question):
+        return "number"
+    if _ASKS_PERSON.search(question):
+        return "person"
+    return None
+
+
+def has_kind(unit: str, kind: str | None, question: str) -> bool:
+    """True when ``unit`` contains a fact of ``kind`` (a date, a number, a person's name
+    that the question does not already contain)."""
+    if kind is None:
+        return True
+    if kind == "date":
+        return bool(_DATE.search(unit))
+    if kind == "number":
+        return bool(_NUMBER.search(unit))
+    q_words = set(syllables(question))
+    for m in _NAME.finditer(unit):
+        words = m.group(1).split()
+        if m.start() > 0 and not any(w.lower() in q_words for w in words):
+            return True
+    return False
 
 
 class TermStats:
@@ -85,30 +124,45 @@ def _weights(terms: list[str], stats: TermStats) -> dict[str, float]:
     return {t: stats.idf(t) for t in dict.fromkeys(terms)}
 
 
-def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, float]) -> tuple[float, float]:
+def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, float],
+               context: set[str] | None = None) -> tuple[float, float]:
     """Score of ``unit`` for the question and the share of topic weight it covers.
 
+    Args:
+        context: folded syllables of the unit's surroundings (document title, heading
+            path, số hiệu, the passage's first paragraph); a term found only there
+            counts half.
     Returns:
         ``(score, coverage)``: coverage is the IDF-weighted fraction of the
-        question's content terms present in the unit (0–1); the score adds 0.5 × the
-        fraction of adjacent term pairs present and 0.3 when the unit holds the kind
-        of fact asked for (a date or a number).
+        question's content terms present (0–1); the score adds 0.5 × the fraction of
+        adjacent term pairs present and 0.3 when the unit holds the kind of fact asked
+        for. A unit that is itself a question, or a fragment under 4 words, is discounted.
     """
     total = sum(weights.values()) or 1.0
     words = [fold_diacritics(s) for s in syllables(unit)]
     present = set(words)
-    coverage = sum(w for t, w in weights.items() if t in present) / total
+    context = context or set()
+    coverage = sum(w if t in present else 0.5 * w if t in context else 0.0
+                   for t, w in weights.items()) / total
     pairs = {f"{a} {b}" for a, b in zip(terms, terms[1:])}
     unit_pairs = {f"{a} {b}" for a, b in zip(words, words[1:])}
     pair_share = len(pairs & unit_pairs) / len(pairs) if pairs else 0.0
     score = coverage + 0.5 * pair_share
-    if _ASKS_DATE.search(question) and _DATE.search(unit):
+    kind = asked_kind(question)
+    if kind and has_kind(unit, kind, question):
         score += 0.3
-    elif _ASKS_NUMBER.search(question) and _NUMBER.search(unit):
-        score += 0.3
+    if unit.rstrip().endswith("?"):
+        score *= 0.3  # a question in the text (FAQ "Hỏi: …") is not an answer
     if len(words) < 4:
         score *= 0.5  # fragments such as headings or table stubs answer little
     return score, coverage
+
+
+def _context_terms(hit: Hit) -> set[str]:
+    meta = hit.chunk.metadata
+    parts = [*hit.chunk.heading_path, meta.get("title", ""), meta.get("so_hieu") or "",
+             meta.get("doc_type") or "", hit.chunk.text.split("\n", 1)[0]]
+    return {fold_diacritics(s) for s in syllables(" ".join(parts))}
 
 
 def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_units: int = 3,
@@ -123,12 +177,15 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     if not terms:
         return []
     weights = _weights(terms, stats)
+    kind = asked_kind(question)
     candidates: list[Unit] = []
     for h, hit in enumerate(hits):
         prior = 1.0 - 0.04 * h
-        for text in split_units(hit.chunk.text):
-            score, coverage = score_unit(text, question, terms, weights)
-            candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage))
+        context = _context_terms(hit)
+        for position, text in enumerate(split_units(hit.chunk.text)):
+            score, coverage = score_unit(text, question, terms, weights, context)
+            candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
+                                   position=position, typed=has_kind(text, kind, question)))
     candidates.sort(key=lambda u: -u.score)
     if not candidates:
         return []
@@ -157,5 +214,5 @@ def _extend_with_list(unit: Unit, hits: Sequence[Hit]) -> Unit | None:
                 if not LIST_ITEM.match(nxt):
                     break
                 block.append(nxt)
-            return Unit("\n".join(block), unit.hit_index, unit.score, unit.coverage)
+            return Unit("\n".join(block), unit.hit_index, unit.score, unit.coverage, unit.position, unit.typed)
     return None

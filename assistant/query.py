@@ -13,15 +13,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ingest.normalize import fold_diacritics, normalize_inline, syllables
+from ingest.normalize import fold_diacritics, has_diacritics, nfc, normalize_inline, syllables
 
 # Words that carry no topic: question words, particles, very common function words.
-STOPWORDS = frozenset(fold_diacritics(w) for w in """
+# Compared in their exact (accented) form: folded, many collide with content words
+# ("thì"/"thi đua", "tôi"/"tối thiểu", "chứ"/"chủ tịch").
+STOPWORDS = frozenset(nfc(w) for w in """
 gì nào sao bao nhiêu mấy ai đâu không có là được của và các những thì như thế ở khi cho với
 trong về theo từ đến này đó kia nếu mà hay hoặc bị do vậy nhé ạ à ơi hả chứ đã sẽ đang phải
-cần nên muốn biết hỏi cho tôi mình em anh chị ta chúng một hai ra vào lên lại rằng thế nào
-bằng cách người việc để nào ngày năm tháng
+cần nên muốn biết hỏi tôi mình em anh chị ta chúng một ra vào lên lại rằng bằng cách người việc
+để ngày năm tháng
 """.split())
+# For questions typed without diacritics, only the folded forms that are unambiguous.
+STOPWORDS_FOLDED = frozenset("gi nao sao bao nhieu ai dau khong co la duoc cua va cac nhung o khi cho voi "
+                             "trong theo neu hay hoac vay phai can nen muon biet hoi minh rang".split())
 _FOLLOW_UP_MARKERS = re.compile(
     r"^(còn|vậy|thế|thì|nếu vậy|trường hợp đó|ngoài ra|thêm)\b|\b(thì sao|đó|này|ấy|như vậy|nữa)\b\??$",
     re.IGNORECASE)
@@ -70,9 +75,41 @@ def expand_abbreviations(text: str) -> list[str]:
     return list(dict.fromkeys(added))
 
 
+# Interrogative phrases say what kind of answer is wanted, not what it is about.
+_INTERROGATIVES = [p.split() for p in """
+vao thoi gian nao|trong khoang thoi gian nao|khoang thoi gian nao|thoi gian nao|thoi diem nao|khi nao|
+luc nao|bao gio|ngay nao|nam nao|thang nao|bao nhieu|bao lau|la gi|nhu the nao|the nao|ra sao|o dau|
+la ai|nhung gi|nhung ai|gom nhung|co phai|hay khong|duoc khong|co duoc|muon nhat|som nhat
+""".replace("\n", "").split("|") if p.strip()]
+
+
+def _interrogative_positions(words: list[str]) -> set[int]:
+    """Indices of ``words`` (folded) that belong to an interrogative phrase."""
+    covered: set[int] = set()
+    i = 0
+    while i < len(words):
+        for phrase in _INTERROGATIVES:
+            if words[i:i + len(phrase)] == phrase:
+                covered.update(range(i, i + len(phrase)))
+                i += len(phrase)
+                break
+        else:
+            i += 1
+    return covered
+
+
 def content_terms(text: str) -> list[str]:
-    """Folded syllables of ``text`` that carry topic (stopwords removed), in order."""
-    return [w for w in _folded_words(text) if w not in STOPWORDS]
+    """Folded syllables of ``text`` that carry topic, in order.
+
+    Interrogative phrases ("vào thời gian nào", "bao nhiêu", "là ai") and stopwords
+    are removed: they tell the kind of answer, which the composer checks separately.
+    """
+    words = syllables(text)
+    folded = [fold_diacritics(w) for w in words]
+    skip = _interrogative_positions(folded)
+    accented = has_diacritics(text)
+    return [f for i, (w, f) in enumerate(zip(words, folded))
+            if i not in skip and (w not in STOPWORDS if accented else f not in STOPWORDS_FOLDED)]
 
 
 def is_follow_up(question: str) -> bool:

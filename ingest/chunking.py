@@ -85,6 +85,9 @@ def _sections(doc: Document) -> list[_Section]:
             if nxt.isupper() and len(nxt) < _MAX_HEADING_CHARS and heading_level(nxt) is None:
                 title = f"{para}. {nxt}"
                 i += 1
+        if level == 1 and title == doc.metadata.get("title"):
+            i += 1  # the document's own title heading is already the root of every path
+            continue
         stack = [(lvl, t) for lvl, t in stack if lvl < level]
         stack.append((level, title))
         # an article title (Điều …) is part of the text people quote, keep it in the body

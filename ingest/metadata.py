@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ingest.normalize import looks_like_syllable
+
 # số hiệu: number, optional year, then the type/issuer code, e.g. 291/UBND-NN&TNMT,
 # 102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN, 16/KH-MTTQ-BTT, 0124/KH-UBND
 SO_HIEU = re.compile(
@@ -57,13 +59,23 @@ def find_so_hieu(text: str) -> str | None:
 
 
 def find_date(text: str) -> str | None:
-    """The first issue date in ``text`` as ISO ``YYYY-MM-DD`` ("ngày 18 tháng 11 năm 2025"
-    or ``18/11/2025``), or None."""
-    for pattern in (_DATE_WORDS, _DATE_NUMERIC):
-        for m in pattern.finditer(text):
-            iso = _iso(*m.groups())
-            if iso:
-                return iso
+    """The issue date in ``text`` as ISO ``YYYY-MM-DD``, or None.
+
+    Only a date line counts: a short line (≤ 15 words) such as "Thứ ba - 12/10/2021"
+    or a place-and-date line "Hà Nội, ngày 26 tháng 9 năm 2025"; a date inside a
+    sentence of the body is an event's date, not the document's.
+    """
+    for line in text.split("\n"):
+        for part in line.split("|"):
+            short = len(part.split()) <= 15
+            for pattern in (_DATE_WORDS, _DATE_NUMERIC):
+                for m in pattern.finditer(part):
+                    placed = part[:m.start()].rstrip().endswith(",") or part[:m.start()].strip() == ""
+                    if not (short or placed):
+                        continue
+                    iso = _iso(*m.groups())
+                    if iso:
+                        return iso
     return None
 
 
@@ -102,9 +114,44 @@ def find_type_and_title(paragraphs: list[str]) -> tuple[str | None, str | None]:
         subject = " ".join(p for p in parts if p).strip()
         if _ISSUER_HINT.match(subject):  # e.g. "ỦY BAN THƯỜNG VỤ QUỐC HỘI" after the title block
             subject = ""
-        title = doc_type + (" " + subject[:1].lower() + subject[1:].lower() if subject else "")
+        title = doc_type + (" " + sentence_case(subject, paragraphs) if subject else "")
         return doc_type, title
     return None, None
+
+
+def sentence_case(caps: str, paragraphs: list[str]) -> str:
+    """Lower-case a capitalised trích yếu, keeping proper nouns capitalised.
+
+    A word keeps its capital when the document's body writes it capitalised
+    mid-sentence more often than in lower case ("XÃ AN BÌNH" → "xã An Bình");
+    all-capital abbreviations (MTTQ, HĐND, XVI) are kept as they are.
+    """
+    capital: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for para in paragraphs:
+        if _is_caps(para):
+            continue
+        words = para.split()
+        for prev, word in zip(words, words[1:]):
+            token = word.strip(".,;:()\"“”")
+            if not token or prev.endswith((".", ":", "?", "!")):
+                continue
+            if token[0].isupper() and token[1:].islower():
+                capital[token.lower()] = capital.get(token.lower(), 0) + 1
+            elif token.islower():
+                lower[token] = lower.get(token, 0) + 1
+    out = []
+    for word in caps.split():
+        core = word.strip(".,;:()\"“”-")
+        low = word.lower()
+        if core and core.isupper() and (not looks_like_syllable(core) or re.fullmatch(r"[IVXLC]+", core)):
+            out.append(word)  # abbreviation or Roman numeral: MTTQ, HĐND, XVI
+        elif core and capital.get(core.lower(), 0) > lower.get(core.lower(), 0):
+            out.append(low.replace(core.lower(), core[:1] + core[1:].lower()))
+        else:
+            out.append(low)
+    text = " ".join(out)
+    return text
 
 
 def find_issuer(paragraphs: list[str]) -> str | None:

@@ -101,3 +101,17 @@ def repair_split_syllables(text: str) -> str:
     if count >= _BROKEN_LAYER_MIN:
         repaired = _SPLIT_NUCLEUS.sub(_join_nucleus, repaired)
     return repaired
+
+
+_CODAS = ("ch", "ng", "nh", "c", "m", "n", "p", "t", "i", "y", "o", "u")
+_SYLLABLE = re.compile(
+    r"^(?:" + "|".join(_ONSETS) + r")?[" + _VOWELS + r"]{1,3}(?:" + "|".join(_CODAS) + r")?$")
+
+
+def looks_like_syllable(word: str) -> bool:
+    """True when ``word`` has the shape of one Vietnamese syllable (onset, vowels, coda).
+
+    Abbreviations written in capitals (MTTQ, HĐND, UBND) do not: they tell
+    themselves apart from capitalised words (CHỨC, TỔ) this way.
+    """
+    return bool(_SYLLABLE.match(nfc(word).lower()))

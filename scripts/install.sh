@@ -35,11 +35,13 @@ if [[ ! -x .venv/bin/python ]]; then
   "$python_bin" -m venv .venv
 fi
 
-stamp=".venv/.installed${extras}"
 fingerprint="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" ]]; then
-  exit 0
-fi
+# the test install is a superset of the plain one
+for stamp in ".venv/.installed[test]" ".venv/.installed${extras}"; do
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" ]]; then exit 0; fi
+done
+stamp=".venv/.installed${extras}"
+echo "installing Python packages into .venv (the first run takes a few minutes)…"
 .venv/bin/python -m pip install -q --upgrade pip
 # the local CPU wheel; a bare "torch" would download several GB of CUDA builds
 .venv/bin/python -m pip install -q "torch==2.13.0"

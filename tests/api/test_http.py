@@ -34,12 +34,23 @@ def test_chat_refusal(client):
     assert body["refused"] is True and body["answer"].startswith("Tôi không tìm thấy")
 
 
-@pytest.mark.parametrize("payload", [{}, {"question": ""}, {"question": "x" * 1001},
-                                     {"question": "a", "history": [{"role": "system", "content": "x"}]}])
-def test_bad_requests_get_vietnamese_422(client, payload):
+@pytest.mark.parametrize("payload,message", [
+    ({"question": ""}, "Câu hỏi không được để trống"),
+    ({"question": "   \n "}, "Câu hỏi không được để trống"),
+    ({"question": "x" * 1001}, "tối đa 1000 ký tự"),
+    ({}, "Câu hỏi không được để trống"),
+    ({"question": "a", "history": [{"role": "system", "content": "x"}]}, "Lịch sử hội thoại không hợp lệ"),
+])
+def test_bad_requests_get_vietnamese_422(client, payload, message):
     res = client.post("/v1/chat", json=payload)
     assert res.status_code == 422
-    assert res.json()["detail"].startswith("Yêu cầu không hợp lệ")
+    assert message in res.json()["detail"]
+
+
+def test_malformed_json_is_named_as_such(client):
+    res = client.post("/v1/chat", content=b'{"question": "abc', headers={"Content-Type": "application/json"})
+    assert res.status_code == 422
+    assert res.json()["detail"] == "Nội dung gửi lên không phải JSON hợp lệ."
 
 
 def test_search_ranked_chunks(client):
@@ -48,7 +59,8 @@ def test_search_ranked_chunks(client):
     hits = res.json()["hits"]
     assert 1 <= len(hits) <= 3 and [h["rank"] for h in hits] == list(range(1, len(hits) + 1))
     assert hits[0]["metadata"]["format"] == "html" and "nhà Đại đoàn kết" in hits[0]["text"]
-    assert client.get("/v1/search", params={"q": "x", "k": 0}).status_code == 422
+    bad = client.get("/v1/search", params={"q": "x", "k": 0})
+    assert bad.status_code == 422 and "từ 1 đến 50" in bad.json()["detail"]
 
 
 def test_health_and_chat_page(client):
