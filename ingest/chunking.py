@@ -21,11 +21,12 @@ TokenCounter = Callable[[str], int]
 _STRUCTURE = [
     (1, re.compile(r"^(PHẦN|Phần)\s+(THỨ\s+\w+|thứ\s+\w+|[IVXLC]+|\d+)\b")),
     (2, re.compile(r"^(CHƯƠNG|Chương)\s+([IVXLC]+|\d+)\b")),
-    (3, re.compile(r"^(MỤC|Mục)\s+(\d+|[IVXLC]+)\b(?!\s*(tiêu|đích))")),
+    (3, re.compile(r"^(MỤC|Mục)\s+(\d+|[IVXLC]+)(?![.,]\d)\b(?!\s*(tiêu|đích))")),
     (4, re.compile(r"^Điều\s+\d+[\w.]*(\.|\s|$)")),
     (2, re.compile(r"^[IVX]{1,5}\.\s+\S")),
 ]
 _MAX_HEADING_CHARS = 200
+_MAX_HEADING_WORDS = 15
 
 
 def approx_token_count(text: str) -> int:
@@ -44,6 +45,8 @@ def heading_level(paragraph: str) -> int | None:
     """
     if len(paragraph) > _MAX_HEADING_CHARS:
         return None
+    if len(paragraph.split()) > _MAX_HEADING_WORDS and not paragraph.startswith("Điều"):
+        return None  # a sentence that happens to start with "Mục 3 …" is body text
     for level, pattern in _STRUCTURE:
         if pattern.match(paragraph):
             if level == 2 and re.match(r"^[IVX]{1,5}\.", paragraph):
@@ -60,13 +63,16 @@ def heading_level(paragraph: str) -> int | None:
 class _Section:
     path: list[str]
     paragraphs: list[str]
-    heading_in_body: bool
+    heading_lines: list[str]
 
 
 def _sections(doc: Document) -> list[_Section]:
+    """Group paragraphs under their headings. No text is dropped: heading lines open
+    their section's body, and those of a heading with no body of its own (a chapter
+    title right before its first article, a table of contents) lead the next one."""
     paragraphs = doc.paragraphs
     stack: list[tuple[int, str]] = []
-    sections: list[_Section] = [_Section([], [], False)]
+    sections: list[_Section] = [_Section([], [], [])]
     i = 0
     while i < len(paragraphs):
         para = paragraphs[i]
@@ -78,24 +84,35 @@ def _sections(doc: Document) -> list[_Section]:
             sections[-1].paragraphs.append(para)
             i += 1
             continue
-        title = para
+        title, lines = para, [para]
         # "Chương I" + "NHỮNG QUY ĐỊNH CHUNG" on the next line form one heading
         if structural in (1, 2, 3) and len(para.split()) <= 3 and i + 1 < len(paragraphs):
             nxt = paragraphs[i + 1]
             if nxt.isupper() and len(nxt) < _MAX_HEADING_CHARS and heading_level(nxt) is None:
-                title = f"{para}. {nxt}"
+                title, lines = f"{para}. {nxt}", [para, nxt]
                 i += 1
+        i += 1
         if level == 1 and title == doc.metadata.get("title"):
-            i += 1  # the document's own title heading is already the root of every path
+            # the document's own title is already the root of every path
+            sections.append(_Section([t for _, t in stack], [], lines))
             continue
         stack = [(lvl, t) for lvl, t in stack if lvl < level]
         stack.append((level, title))
-        # an article title (Điều …) is part of the text people quote, keep it in the body
-        in_body = structural == 4
-        sections.append(_Section([t for _, t in stack], [title] if in_body else [], in_body))
-        i += 1
-    return [s for s in sections if s.paragraphs and not (s.heading_in_body and len(s.paragraphs) == 1
-                                                          and len(sections) > 2)]
+        sections.append(_Section([t for _, t in stack], [], lines))
+
+    kept: list[_Section] = []
+    pending: list[str] = []
+    for section in sections:
+        if not section.paragraphs:
+            pending.extend(section.heading_lines)
+            continue
+        # heading lines stay in the text too: people quote "Điều 9. …", and nothing is lost
+        section.paragraphs = pending + section.heading_lines + section.paragraphs
+        pending = []
+        kept.append(section)
+    if pending:
+        kept.append(_Section(sections[-1].path, pending, []))
+    return kept
 
 
 def _split_long(text: str, budget: int, count: TokenCounter) -> list[str]:

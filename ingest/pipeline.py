@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -31,6 +32,13 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def display_path(path: Path) -> str:
+    """``path`` as valid NFC text: bytes that are not UTF-8 in a file name become U+FFFD
+    instead of lone surrogates (which cannot be written to JSON or shown)."""
+    raw = os.fsencode(str(path))
+    return unicodedata.normalize("NFC", raw.decode("utf-8", "replace"))
+
+
 def _fallback_title(loaded: Loaded, paragraphs: list[str], path: Path) -> str:
     if loaded.title:
         return loaded.title
@@ -57,7 +65,8 @@ def build_document(path: Path, fmt: str, loaded: Loaded, source: str | None = No
         raise IngestError("no_text", "no readable text after extraction")
     declared_title = normalize_text(loaded.title).replace("\n", " ")
     found = extract_metadata(kept, declared_title)
-    metadata: dict = {"source": source or str(path), "format": fmt, "file_name": path.name}
+    shown = source or display_path(path)
+    metadata: dict = {"source": shown, "format": fmt, "file_name": shown.rsplit("/", 1)[-1]}
     metadata.update({k: v for k, v in loaded.metadata.items() if isinstance(v, (str, int, float))})
     metadata.update(found)
     if declared_title:
@@ -100,23 +109,26 @@ def ingest_paths(paths: Iterable[Path], *, count_tokens: TokenCounter = approx_t
 def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = approx_token_count,
                max_tokens: int = 480) -> FileStatus:
     """Ingest one file, appending its chunks to ``sink``; returns its status."""
+    shown = display_path(path)
     if path.name in _SKIP_NAMES:
-        return FileStatus(str(path), "skipped", reason="catalogue", message="corpus catalogue file, not content")
+        return FileStatus(shown, "skipped", reason="catalogue", message="corpus catalogue file, not content")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        return FileStatus(str(path), "skipped", reason="unsupported_format",
+        return FileStatus(shown, "skipped", reason="unsupported_format",
                           message=f"unsupported file type {path.suffix or '(none)'}")
+    if not path.is_file():
+        return FileStatus(shown, "failed", reason="not_found", message="file not found (or a broken link)")
     try:
         fmt, loaded = load_file(path)
-        doc = build_document(path, fmt, loaded)
-        chunks = chunk_document(doc, doc_id=document_id(str(path), doc.text),
+        doc = build_document(path, fmt, loaded, source=shown)
+        chunks = chunk_document(doc, doc_id=document_id(shown, doc.text),
                                 max_tokens=max_tokens, count_tokens=count_tokens)
         if not chunks:
             raise IngestError("no_text", "document produced no chunks")
     except IngestError as exc:
-        log.warning("ingest failed for %s: %s (%s)", path, exc.message, exc.reason)
-        return FileStatus(str(path), "failed", reason=exc.reason, message=exc.message)
+        log.warning("ingest failed for %s: %s (%s)", shown, exc.message, exc.reason)
+        return FileStatus(shown, "failed", reason=exc.reason, message=exc.message)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
-        log.exception("unexpected error ingesting %s", path)
-        return FileStatus(str(path), "failed", reason="internal_error", message=f"{type(exc).__name__}: {exc}")
+        log.exception("unexpected error ingesting %s", shown)
+        return FileStatus(shown, "failed", reason="internal_error", message=f"{type(exc).__name__}: {exc}")
     sink.extend(chunks)
-    return FileStatus(str(path), "ok", chunks=len(chunks), title=doc.metadata.get("title", ""))
+    return FileStatus(shown, "ok", chunks=len(chunks), title=doc.metadata.get("title", ""))

@@ -50,6 +50,13 @@ def looks_like_portal_page(lines: list[str]) -> bool:
     return hits >= 2 or (hits >= 1 and bullets >= 8)
 
 
+def is_chrome_line(line: str) -> bool:
+    """True for a short line that is portal furniture: visitor counters, "Đăng nhập",
+    "Những tin mới hơn", copyright lines."""
+    low = line.strip().lower()
+    return len(low) < 120 and any(low.startswith(p) or (p in low and len(low) < 60) for p in _CHROME_PHRASES)
+
+
 def _is_bullet(line: str) -> bool:
     return bool(_BULLET.match(line)) and line.strip()[:1] in "•·▪►»"
 

@@ -47,6 +47,24 @@ def _registry() -> dict[str, tuple[str, Callable[[Path], Loaded]]]:
 
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".doc")
+_BINARY_SUFFIXES = {".pdf", ".docx", ".doc"}
+
+
+def sniff_format(head: bytes) -> str | None:
+    """The format the first bytes of a file announce: ``pdf``, ``docx`` (zip), ``doc``
+    (OLE2), ``rtf``, ``html``, or None when they announce nothing."""
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower():
+        return "html"
+    return None
 
 
 def load_file(path: Path) -> tuple[str, Loaded]:
@@ -65,6 +83,15 @@ def load_file(path: Path) -> tuple[str, Loaded]:
     if path.stat().st_size == 0:
         raise IngestError("empty", "file is empty (0 bytes)")
     fmt, loader = registry[suffix]
+    if suffix in _BINARY_SUFFIXES:
+        # portals often serve HTML or a DOCX under a .doc name: trust the bytes
+        with open(path, "rb") as fh:
+            actual = sniff_format(fh.read(2048))
+        if actual == "rtf":
+            raise IngestError("unsupported_format", "file is RTF despite its name; save it as DOCX or PDF")
+        if actual is not None and actual != fmt:
+            fmt, loader = {"pdf": registry[".pdf"], "docx": registry[".docx"], "doc": registry[".doc"],
+                           "html": registry[".html"]}[actual]
     try:
         return fmt, loader(path)
     except IngestError:

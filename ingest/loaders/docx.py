@@ -47,12 +47,14 @@ def load(path: Path) -> Loaded:
         raise IngestError("corrupt", f"DOCX could not be opened: {exc}") from exc
     paragraphs: list[str] = []
     headings: dict[int, int] = {}
+    # style names looked up once: python-docx resolves Paragraph.style per call, slowly
+    style_names = {s.style_id: (s.name or "").lower() for s in document.styles}
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
             text = item.text.strip()
             if not text:
                 continue
-            style = (item.style.name or "").lower() if item.style is not None else ""
+            style = style_names.get(item._p.style or "", "")
             if style in _HEADING_STYLES:
                 headings[len(paragraphs)] = _HEADING_STYLES[style]
             paragraphs.append(text)

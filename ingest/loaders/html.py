@@ -8,6 +8,7 @@ import trafilatura
 from ingest.errors import IngestError
 from ingest.loaders import Loaded
 from ingest.loaders.decode import decode_bytes
+from ingest.portal_text import is_chrome_line
 
 
 def load_html(html: str, url: str | None = None) -> Loaded:
@@ -31,7 +32,9 @@ def load_html(html: str, url: str | None = None) -> Loaded:
     if getattr(doc, "author", None):
         metadata["author"] = doc.author
     title = getattr(doc, "title", "") or ""
-    paragraphs = [p for p in text.split("\n") if p.strip()]
+    paragraphs = [p for p in text.split("\n") if p.strip() and not is_chrome_line(p)]
+    if not paragraphs:
+        raise IngestError("no_text", "no article text found in the HTML page")
     if title and (not paragraphs or paragraphs[0].strip() != title.strip()):
         paragraphs.insert(0, title)
     return Loaded(paragraphs=paragraphs, title=title, metadata=metadata)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from ingest.errors import IngestError
 from ingest.loaders import Loaded
@@ -33,7 +33,10 @@ def join_page_lines(lines: list[str]) -> list[str]:
         if out:
             prev = out[-1]
             reaches_margin = len(prev.rsplit("\n", 1)[-1]) >= _MARGIN_SHARE * full
-            ends_sentence = prev.endswith((".", ":", ";", "!", "?"))
+            last_line = prev.rsplit("\n", 1)[-1]
+            letters = [c for c in last_line if c.isalpha()]
+            is_caps = bool(letters) and all(c.isupper() for c in letters)
+            ends_sentence = prev.endswith((".", ":", ";", "!", "?")) or is_caps
             if (line[:1].islower() and not ends_sentence) or (
                     reaches_margin and not ends_sentence and not LIST_ITEM.match(line)):
                 out[-1] = f"{prev} {line}"
@@ -60,6 +63,8 @@ def load(path: Path) -> Loaded:
         pages = [repair_split_syllables(page.extract_text() or "") for page in reader.pages]
     except IngestError:
         raise
+    except DependencyError as exc:
+        raise IngestError("converter_missing", f"PDF needs an optional library: {exc}") from exc
     except (PdfReadError, FileNotDecryptedError, ValueError, KeyError) as exc:
         raise IngestError("corrupt", f"PDF could not be parsed: {exc}") from exc
     if not any(p.strip() for p in pages):

@@ -18,7 +18,7 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     with a lower-case letter (Vietnamese sentences and list items start upper-case
     or with a marker). Blank lines always end a paragraph.
     """
-    out: list[str] = []
+    out: list[list[str]] = []  # parts of each paragraph, joined once at the end
     continuing = False
     for raw in lines:
         line = raw.strip()
@@ -26,11 +26,11 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
             continuing = False
             continue
         if continuing and out and line[:1].islower():
-            out[-1] = f"{out[-1]} {line}"
+            out[-1].append(line)
         else:
-            out.append(line)
+            out.append([line])
         continuing = not _SENTENCE_END.search(line)
-    return out
+    return [" ".join(parts) for parts in out]
 
 
 def load_text(text: str) -> Loaded:

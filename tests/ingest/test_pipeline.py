@@ -29,3 +29,33 @@ def test_one_bad_file_never_stops_the_batch(tmp_path: Path):
     assert got == {"a.txt": ("ok", ""), "b.pdf": ("failed", "corrupt"), "c.docx": ("failed", "empty"),
                    "d.xlsx": ("skipped", "unsupported_format"), "e.txt": ("ok", "")}
     assert {c.metadata["file_name"] for c in result.chunks} == {"a.txt", "e.txt"}
+
+
+def test_file_contents_win_over_misleading_suffix(tmp_path: Path):
+    html = (SAMPLES / "tin-ngay-hoi-dai-doan-ket-thon-dong.html").read_bytes()
+    (tmp_path / "tin.doc").write_bytes(html)
+    (tmp_path / "ke-hoach.doc").write_bytes((SAMPLES / "ke-hoach-ntm-an-binh-2025.docx").read_bytes())
+    result = ingest_paths([tmp_path])
+    assert [s.status for s in result.statuses] == ["ok", "ok"]
+    text = "\n".join(c.text for c in result.chunks)
+    assert "<html" not in text and "<title>" not in text
+    assert "trao 3 nhà Đại đoàn kết" in text and "12 km" in text
+
+
+def test_undecodable_file_name_and_missing_file_keep_the_batch(tmp_path: Path):
+    import os
+
+    from vectorstore.store import IndexStore
+
+    bad_name = os.fsdecode(b"Th\xf4ng_b\xe1o.txt")  # Latin-1 bytes, not UTF-8
+    (tmp_path / bad_name).write_text("Thông báo của Ủy ban MTTQ xã về lịch tiếp công dân.\nLịch họp.", encoding="utf-8")
+    result = ingest_paths([tmp_path, tmp_path / "khong-co.txt"])
+    statuses = [(s.status, s.reason) for s in result.statuses]
+    assert statuses == [("ok", ""), ("failed", "not_found")]
+    assert "\ufffd" in result.statuses[0].path
+    # the whole batch can still be written
+    import numpy as np
+    store = IndexStore.build(result.chunks, np.eye(len(result.chunks), 4, dtype=np.float32), embedding_model="m",
+                             extra={"files": [s.__dict__ for s in result.statuses]})
+    store.save(tmp_path / "index")
+    assert IndexStore.load(tmp_path / "index").chunks[0].metadata["file_name"].endswith(".txt")
