@@ -5,6 +5,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from assistant.diacritics import DiacriticRestorer
 from assistant.extractive import TermStats, select_units
 from assistant.query import SearchQuery, build_query
 from assistant.types import Answer, Citation
@@ -31,7 +32,7 @@ class AnswerPolicy:
     top_k: int = 5
     answer_passages: int = 4
     max_units: int = 3
-    min_coverage: float = 0.5
+    min_coverage: float = 0.35
     min_dense: float = 0.78
 
 
@@ -46,11 +47,13 @@ class Assistant:
     def __init__(self, retriever: HybridRetriever, policy: AnswerPolicy | None = None) -> None:
         self.retriever = retriever
         self.policy = policy or AnswerPolicy()
-        self.stats = TermStats([c.context_text for c in retriever.store.chunks])
+        texts = [c.context_text for c in retriever.store.chunks]
+        self.stats = TermStats(texts)
+        self.restorer = DiacriticRestorer.from_texts(texts)
 
     def search(self, question: str, history: list[dict] | None = None, k: int = 5) -> tuple[SearchQuery, list[Hit]]:
         """Retrieve the top ``k`` hits for a user turn (follow-ups condensed first)."""
-        query = build_query(question, history)
+        query = build_query(question, history, restore=self.restorer.restore)
         return query, self.retriever.search(query.dense, query.keyword, k=k)
 
     def answer(self, question: str, history: list[dict] | None = None) -> Answer:
@@ -63,7 +66,8 @@ class Assistant:
         query, hits = self.search(question, history, k=self.policy.top_k)
         retrieved = time.perf_counter()
         passages = hits[:self.policy.answer_passages]
-        units = select_units(query.standalone, passages, self.stats, max_units=self.policy.max_units)
+        units = select_units(query.standalone, passages, self.stats, max_units=self.policy.max_units,
+                             turn=question)
         debug = {"retrieval_ms": round((retrieved - started) * 1000, 1),
                  "best_coverage": units[0].coverage if units else 0.0,
                  "best_dense": max((h.dense_score for h in hits), default=0.0)}

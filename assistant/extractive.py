@@ -12,9 +12,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
-from assistant.query import content_terms
+from assistant.query import abbreviations, content_terms, with_expansions
 from ingest.normalize import fold_diacritics, syllables
 from ingest.sentences import LIST_ITEM, split_sentences
 from vectorstore.retriever import Hit
@@ -25,8 +26,8 @@ _DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\bngày\s+\d{1,2}\b|
                    re.IGNORECASE)
 _NUMBER = re.compile(r"\d|\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|"
                      r"nửa|gấp đôi)\b", re.IGNORECASE)
-_ASKS_PERSON = re.compile(r"(^|\s)(ai|là ai|người nào)(\s|\?|$)", re.IGNORECASE)
-_NAME = re.compile(r"\b([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,3})\b")
+# "Ai là …", "… là ai?" ask for a person; a bare "ai" ("ai ra quyết định") is often a body
+_ASKS_PERSON = re.compile(r"(^|\s)(ai là|là ai|người nào là|là người nào)(\s|\?|$)", re.IGNORECASE)
 _ASKS_DATE = re.compile(r"\b(ngày nào|khi nào|bao giờ|lúc nào|thời điểm|thời hạn|hạn chót|năm nào|"
                         r"tháng nào|chậm nhất|muộn nhất|trước ngày|ngay nao|khi nao|bao gio|thoi han|"
                         r"cham nhat|muon nhat)\b", re.IGNORECASE)
@@ -34,6 +35,10 @@ _ASKS_NUMBER = re.compile(r"\b(bao nhiêu|mấy|tối đa|tối thiểu|mức|s�
                           r"toi thieu|so luong|ty le)\b", re.IGNORECASE)
 _ASKS_LIST = re.compile(r"\b(những (gì|nào|ai)|gồm|bao gồm|các bước|cách nào|hình thức|nội dung nào|"
                         r"nhung gi|gom|bao gom|hinh thuc)\b", re.IGNORECASE)
+
+
+_TYPED_FLOOR = 0.6
+_HONORIFICS = {"ông", "bà", "anh", "chị", "cô", "chú", "chí", "đ", "c"}  # "đồng chí", "đ/c"
 
 
 @dataclass
@@ -50,6 +55,43 @@ class Unit:
     coverage: float = 0.0
     position: int = 0
     typed: bool = True
+
+
+_QUANTITY = re.compile(r"\b(?:bao nhiêu|mấy)\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
+_NUMBER_TOKEN = (r"(?:\d+(?:[.,/]\d+)*\s*%?|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|"
+                 r"triệu|tỷ|nửa)")
+_MONEY_WORDS = re.compile(r"\b(tiền|kinh phí|phụ cấp|lương|thù lao|mức chi|mức thưởng|thưởng|phạt|"
+                          r"tỷ đồng|triệu đồng|nghìn đồng|đồng)\b", re.IGNORECASE)
+_PEOPLE = r"người|đồng chí|thành viên|đại biểu|cử tri|ủy viên|uỷ viên|hòa giải viên|hoà giải viên|phó|cán bộ|công chức"
+# a measure word and the words documents count the same thing with
+_MEASURE_ALIASES = {"người": _PEOPLE, "thành": _PEOPLE, "thành viên": _PEOPLE, "buổi": r"buổi|cuộc|lần",
+                    "cuộc": r"buổi|cuộc|lần", "lần": r"lần|buổi|cuộc", "ngày": r"ngày", "năm": r"năm",
+                    "tháng": r"tháng"}
+# measure words that name no countable thing: "bao nhiêu lâu", "mấy giờ" are handled as dates
+_NOT_MEASURES = {"là", "được", "thì", "có", "và", "của", "để", "lâu", "giờ", "lần"}
+
+
+def quantity_pattern(question: str) -> re.Pattern | None:
+    """What a quantity answer must look like, from the measure word after "bao nhiêu"/"mấy".
+
+    "bao nhiêu thành viên" → a number within two words before "thành viên";
+    "bao nhiêu tiền", "… tỷ đồng" or a money question ("phụ cấp … bao nhiêu") → an
+    amount in "đồng"; "bao nhiêu phần trăm" → a percentage. None when the question
+    names no measure.
+    """
+    m = _QUANTITY.search(question)
+    measure = m.group(1).lower().split() if m else []
+    if measure and measure[0] in _NOT_MEASURES:
+        measure = []
+    words = " ".join(measure)
+    if words.startswith(("phần trăm", "%")):
+        return re.compile(r"\d\s*%|phần trăm", re.IGNORECASE)
+    if words.startswith("tiền") or "đồng" in words or (not measure and _MONEY_WORDS.search(question)):
+        return re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,2}?\s+(?:đồng|đ\b)|lương cơ sở|hệ số", re.IGNORECASE)
+    if measure:
+        nouns = _MEASURE_ALIASES.get(measure[0], re.escape(measure[0]))
+        return re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,3}?\s+(?:" + nouns + r")\b", re.IGNORECASE)
+    return None
 
 
 def asked_kind(question: str) -> str | None:
@@ -71,12 +113,22 @@ def has_kind(unit: str, kind: str | None, question: str) -> bool:
     if kind == "date":
         return bool(_DATE.search(unit))
     if kind == "number":
-        return bool(_NUMBER.search(unit))
+        pattern = quantity_pattern(question)
+        return bool(pattern.search(unit)) if pattern else bool(_NUMBER.search(unit))
     q_words = set(syllables(question))
-    for m in _NAME.finditer(unit):
-        words = m.group(1).split()
-        if m.start() > 0 and not any(w.lower() in q_words for w in words):
+    words = re.findall(r"\w+", unit) + [""]
+    run: list[str] = []
+    for i, word in enumerate(words):
+        if i > 0 and word[:1].isupper() and not word.isupper():
+            run.append(word)
+            continue
+        new = sum(w.lower() not in q_words for w in run)
+        before = words[i - len(run) - 1].lower() if i - len(run) - 1 >= 0 else ""
+        # a personal name: three capitalised syllables ("Nguyễn Văn Bình"), or two after
+        # an honorific ("bà Minh Hoài"), that the question does not already contain
+        if run and (new >= 3 or (new >= 2 and before in _HONORIFICS)):
             return True
+        run = []
     return False
 
 
@@ -125,13 +177,14 @@ def _weights(terms: list[str], stats: TermStats) -> dict[str, float]:
 
 
 def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, float],
-               context: set[str] | None = None) -> tuple[float, float]:
+               context: set[str] | None = None, kind: str | None = None) -> tuple[float, float]:
     """Score of ``unit`` for the question and the share of topic weight it covers.
 
     Args:
         context: folded syllables of the unit's surroundings (document title, heading
             path, số hiệu, the passage's first paragraph); a term found only there
             counts half.
+        kind: the kind of fact asked (:func:`asked_kind` of the user's own turn).
     Returns:
         ``(score, coverage)``: coverage is the IDF-weighted fraction of the
         question's content terms present (0–1); the score adds 0.5 × the fraction of
@@ -139,7 +192,7 @@ def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, fl
         for. A unit that is itself a question, or a fragment under 4 words, is discounted.
     """
     total = sum(weights.values()) or 1.0
-    words = [fold_diacritics(s) for s in syllables(unit)]
+    words = [fold_diacritics(s) for s in syllables(with_expansions(unit))]
     present = set(words)
     context = context or set()
     coverage = sum(w if t in present else 0.5 * w if t in context else 0.0
@@ -148,7 +201,6 @@ def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, fl
     unit_pairs = {f"{a} {b}" for a, b in zip(words, words[1:])}
     pair_share = len(pairs & unit_pairs) / len(pairs) if pairs else 0.0
     score = coverage + 0.5 * pair_share
-    kind = asked_kind(question)
     if kind and has_kind(unit, kind, question):
         score += 0.3
     if unit.rstrip().endswith("?"):
@@ -158,37 +210,58 @@ def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, fl
     return score, coverage
 
 
+@lru_cache(maxsize=1)
+def _abbreviation_terms() -> frozenset[str]:
+    return frozenset(fold_diacritics(a.short.lower()) for a in abbreviations())
+
+
 def _context_terms(hit: Hit) -> set[str]:
     meta = hit.chunk.metadata
     parts = [*hit.chunk.heading_path, meta.get("title", ""), meta.get("so_hieu") or "",
              meta.get("doc_type") or "", hit.chunk.text.split("\n", 1)[0]]
-    return {fold_diacritics(s) for s in syllables(" ".join(parts))}
+    return {fold_diacritics(s) for s in syllables(with_expansions(" ".join(parts)))}
 
 
 def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_units: int = 3,
-                 relative_floor: float = 0.8) -> list[Unit]:
+                 relative_floor: float = 0.8, turn: str | None = None) -> list[Unit]:
     """The best answer units across ``hits``, best first.
+
+    ``question`` is the standalone question (its terms are matched); ``turn`` is what
+    the user typed in this turn, which alone decides the kind of fact asked, so that
+    "Còn nhiệm kỳ thì sao?" after "… bao nhiêu thành viên?" does not ask for a count.
+    When a kind is asked, at most two units are returned.
 
     The top unit is always returned (if any); others only when they score at least
     ``relative_floor`` × the best and are not already contained in a chosen unit.
     Earlier (better-ranked) hits win ties through a small rank prior.
     """
-    terms = content_terms(question)
+    # an abbreviation counts as present when its expansion is, and the other way round
+    terms = [t for t in content_terms(question) if t not in _abbreviation_terms()]
+    terms += [t for t in content_terms(with_expansions(question)) if t not in terms]
     if not terms:
         return []
     weights = _weights(terms, stats)
-    kind = asked_kind(question)
+    turn = turn or question
+    kind = asked_kind(turn)
+    if kind:
+        max_units = min(max_units, 2)
     candidates: list[Unit] = []
     for h, hit in enumerate(hits):
         prior = 1.0 - 0.04 * h
         context = _context_terms(hit)
         for position, text in enumerate(split_units(hit.chunk.text)):
-            score, coverage = score_unit(text, question, terms, weights, context)
+            score, coverage = score_unit(text, turn, terms, weights, context, kind)
             candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
-                                   position=position, typed=has_kind(text, kind, question)))
+                                   position=position, typed=has_kind(text, kind, turn)))
     candidates.sort(key=lambda u: -u.score)
     if not candidates:
         return []
+    if kind and not candidates[0].typed:
+        # a close runner-up that holds the asked-for fact answers better than the best match
+        typed = next((u for u in candidates if u.typed), None)
+        if typed is not None and typed.score >= _TYPED_FLOOR * candidates[0].score:
+            candidates.remove(typed)
+            candidates.insert(0, typed)
     chosen = [candidates[0]]
     for unit in candidates[1:]:
         if len(chosen) >= max_units or unit.score < relative_floor * chosen[0].score:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from importlib import resources
 
 from ingest.normalize import fold_diacritics, has_diacritics, nfc, normalize_inline, syllables
@@ -28,7 +29,8 @@ cần nên muốn biết hỏi tôi mình em anh chị ta chúng một ra vào l
 STOPWORDS_FOLDED = frozenset("gi nao sao bao nhieu ai dau khong co la duoc cua va cac nhung o khi cho voi "
                              "trong theo neu hay hoac vay phai can nen muon biet hoi minh rang".split())
 _FOLLOW_UP_MARKERS = re.compile(
-    r"^(còn|vậy|thế|thì|nếu vậy|trường hợp đó|ngoài ra|thêm)\b|\b(thì sao|đó|này|ấy|như vậy|nữa)\b\??$",
+    r"^(còn|vậy|thế|thì|nếu vậy|trường hợp đó|ngoài ra|thêm)\b|\b(thì sao|này|nữa)\b\??$|"
+    r"\b(đó|ấy|nói trên|vừa rồi|như vậy|trường hợp này|việc này|văn bản này|hội nghị này)\b",
     re.IGNORECASE)
 _SHORT_QUESTION = 7
 
@@ -49,6 +51,26 @@ def abbreviations() -> tuple[Abbreviation, ...]:
             short, expansion = line.split("\t", 1)
             entries.append(Abbreviation(short.strip(), expansion.strip()))
     return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """Groups of interchangeable phrases, read once from ``assistant/data/synonyms.tsv``."""
+    text = resources.files("assistant").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
+    return tuple(tuple(p.strip() for p in line.split("|") if p.strip())
+                 for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def expand_synonyms(text: str) -> list[str]:
+    """Phrases of the same synonym group as a phrase in ``text`` (accent-insensitive,
+    whole words), for the keyword query."""
+    joined = " " + " ".join(_folded_words(text)) + " "
+    added: list[str] = []
+    for group in synonym_groups():
+        forms = [" " + " ".join(_folded_words(p)) + " " for p in group]
+        if any(f in joined for f in forms):
+            added.extend(p for p, f in zip(group, forms) if f not in joined)
+    return list(dict.fromkeys(added))
 
 
 def _folded_words(text: str) -> list[str]:
@@ -98,6 +120,16 @@ def _interrogative_positions(words: list[str]) -> set[int]:
     return covered
 
 
+def with_expansions(text: str) -> str:
+    """``text`` followed by the expansions of the abbreviations in it ("ĐBQH đi TXCT" →
+    "ĐBQH đi TXCT đại biểu Quốc hội tiếp xúc cử tri"), so that term matching treats an
+    abbreviation and its expansion alike on both sides."""
+    words = " " + " ".join(_folded_words(text)) + " "
+    found = [e.expansion for e in abbreviations()
+             if f" {' '.join(fold_diacritics(e.short.lower()).replace('-', ' ').split())} " in words]
+    return " ".join([text, *found]) if found else text
+
+
 def content_terms(text: str) -> list[str]:
     """Folded syllables of ``text`` that carry topic, in order.
 
@@ -116,7 +148,7 @@ def is_follow_up(question: str) -> bool:
     """True when ``question`` needs the conversation to make sense.
 
     Heuristic: it starts or ends with a Vietnamese follow-up marker ("Còn …",
-    "… thì sao?", "… đó?") or has fewer than 7 syllables.
+    "… thì sao?"), refers back ("hội nghị đó", "nói trên"), or has fewer than 7 syllables.
     """
     q = question.strip()
     return bool(_FOLLOW_UP_MARKERS.search(q)) or len(syllables(q)) < _SHORT_QUESTION
@@ -131,13 +163,17 @@ class SearchQuery:
     keyword: str  # analysed for BM25: standalone plus abbreviation expansions
 
 
-def build_query(question: str, history: list[dict] | None = None) -> SearchQuery:
+def build_query(question: str, history: list[dict] | None = None,
+                restore: Callable[[str], str] | None = None) -> SearchQuery:
     """Build the retrieval queries for ``question`` given earlier turns.
 
     Args:
         question: the user's text.
         history: earlier turns as ``[{"role": "user"|"assistant", "content": str}]``,
             oldest first.
+        restore: restores accents of an unaccented text (see
+            :class:`assistant.diacritics.DiacriticRestorer`); the restored reading is
+            what the dense encoder sees, and is added to the keyword query.
     """
     q = normalize_inline(question)
     standalone = q
@@ -146,7 +182,9 @@ def build_query(question: str, history: list[dict] | None = None) -> SearchQuery
         previous = [p for p in previous if p]
         if previous:
             standalone = f"{previous[-1]} {q}"
+    restored = restore(standalone) if restore and not has_diacritics(standalone) else standalone
     extra = expand_abbreviations(standalone)
-    keyword = " ".join([standalone, *extra])
-    dense = f"{standalone} ({'; '.join(extra)})" if extra else standalone
+    keyword = " ".join([standalone, *([restored] if restored != standalone else []), *extra,
+                        *expand_synonyms(restored)])
+    dense = f"{restored} ({'; '.join(extra)})" if extra else restored
     return SearchQuery(standalone=standalone, dense=dense, keyword=keyword)

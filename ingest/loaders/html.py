@@ -14,12 +14,15 @@ from ingest.portal_text import is_chrome_line
 def load_html(html: str, url: str | None = None) -> Loaded:
     """Extract the main article of ``html`` with trafilatura (tables kept).
 
+    trafilatura's ``deduplicate`` is left off: its cache is process-wide, so a page
+    ingested twice (a re-upload, a second index) would lose its paragraphs.
+
     Raises:
         IngestError: ``no_text`` when no article text can be found.
     """
     doc = trafilatura.bare_extraction(
         html, url=url, include_tables=True, include_comments=False, favor_precision=True,
-        with_metadata=True, deduplicate=True,
+        with_metadata=True,
     )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text:

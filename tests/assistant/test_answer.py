@@ -65,3 +65,11 @@ def test_unanswerable_is_refused_in_vietnamese(assistant, question):
     answer = assistant.answer(question)
     assert answer.refused and answer.answer == REFUSAL_TEXT and not answer.citations
     assert answer.answer.startswith("Tôi không tìm thấy thông tin này trong tài liệu")
+
+
+def test_question_about_a_missing_fact_is_refused(assistant):
+    # the documents mention the chairman, never who it is
+    answer = assistant.answer("Ai là Chủ tịch Ủy ban MTTQ xã An Bình?")
+    assert answer.refused
+    answer = assistant.answer("Trưởng ban giám sát đầu tư của cộng đồng được phụ cấp bao nhiêu tiền mỗi tháng?")
+    assert answer.refused

@@ -8,3 +8,24 @@ def test_list_kept_whole_with_its_lead_in():
     assert "Mặt trận giám sát bằng các hình thức sau:\na) Nghiên cứu văn bản;\nb) Tổ chức đoàn giám sát." in units
     assert "Kết quả được gửi cơ quan có thẩm quyền." in units
     assert "Cơ quan phải trả lời." in units
+
+
+def test_quantity_answers_must_count_the_asked_thing():
+    from assistant.extractive import has_kind
+
+    q = "Ban Thanh tra nhân dân ở xã có bao nhiêu thành viên?"
+    assert has_kind("Ban Thanh tra nhân dân ở xã có từ 5 đến 11 thành viên.", "number", q)
+    assert not has_kind("Nhiệm kỳ của Ban Thanh tra nhân dân là 2 năm.", "number", q)
+    money = "Trưởng ban công tác Mặt trận được hưởng phụ cấp hằng tháng là bao nhiêu?"
+    assert not has_kind("Trưởng ban công tác Mặt trận tổ chức họp 2 lần mỗi năm.", "number", money)
+    assert has_kind("Mức phụ cấp là 1.500.000 đồng/tháng.", "number", money)
+    assert has_kind("bảo đảm ít nhất 35% tổng số người", "number", "phụ nữ chiếm ít nhất bao nhiêu phần trăm?")
+    assert has_kind("Ban Thường trực cấp tỉnh từ 7 - 9 đồng chí", "number", "BTT cấp tỉnh có bao nhiêu người?")
+
+
+def test_who_questions_need_a_name_not_in_the_question():
+    from assistant.extractive import has_kind
+
+    q = "Ai là Chủ tịch Ủy ban MTTQ xã An Bình?"
+    assert not has_kind("Khi cần, Chủ tịch Ủy ban MTTQ xã triệu tập họp bất thường.", "person", q)
+    assert has_kind("Chủ tịch Ủy ban MTTQ xã là ông Nguyễn Văn Bình.", "person", q)

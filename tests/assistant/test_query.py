@@ -33,3 +33,22 @@ def test_standalone_question_is_not_rewritten():
 
 def test_content_terms_drop_question_words():
     assert content_terms("Nhiệm kỳ của Ban là bao nhiêu tháng?") == ["nhiem", "ky", "ban"]
+
+
+def test_synonyms_reach_the_keyword_query_only():
+    from assistant.query import expand_synonyms
+
+    assert "chậm nhất" in expand_synonyms("hội nghị phải xong muộn nhất là ngày nào")
+    assert "hình thức" in expand_synonyms("giám sát bằng những cách nào")
+    query = build_query("Hội nghị hiệp thương lần thứ ba phải xong muộn nhất là ngày nào?")
+    assert "chậm nhất" in query.keyword and "chậm nhất" not in query.dense
+
+
+def test_unaccented_question_is_restored_for_the_dense_side():
+    query = build_query("ha nam hoan thanh nong thon moi", restore=lambda _t: "hà nam hoàn thành nông thôn mới")
+    assert query.dense.startswith("hà nam hoàn thành nông thôn mới")
+    assert "ha nam hoan thanh nong thon moi" in query.keyword and "hà nam" in query.keyword
+
+
+def test_reference_back_is_a_follow_up():
+    assert is_follow_up("Chương trình của hội nghị đó gồm những phần nào?")

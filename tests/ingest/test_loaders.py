@@ -125,3 +125,9 @@ def test_html_counters_in_article_area_are_dropped(tmp_path: Path):
     _fmt, loaded = load_file(path)
     assert not any("truy cập" in p for p in loaded.paragraphs)
     assert any("hiệp thương lần thứ nhất" in p for p in loaded.paragraphs)
+
+
+def test_same_html_loaded_twice_keeps_its_text():
+    first = load_file(SAMPLES / "tin-ngay-hoi-dai-doan-ket-thon-dong.html")[1].paragraphs
+    second = load_file(SAMPLES / "tin-ngay-hoi-dai-doan-ket-thon-dong.html")[1].paragraphs
+    assert first == second and len(second) >= 4
