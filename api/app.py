@@ -1,18 +1,27 @@
-"""Application factory: settings → components → routes and error handlers."""
+"""Application factory: settings → components → routes, middleware and error handlers."""
 from __future__ import annotations
 
 import logging
 from importlib import resources
 from pathlib import Path
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException
 
-from api.components import open_assistant
+from api.components import open_responder
 from api.config import Settings, get_settings
-from api.routes import chat, health, search
+from api.messages import MessageStore
+from api.metrics import Metrics
+from api.middleware import BodySizeLimitMiddleware, ErrorMiddleware, RequestContextMiddleware
+from api.routes import chat, feedback, health, metrics, openai, search
+from api.security import RateLimiter
 from assistant.answer import Assistant
+from assistant.respond import Responder
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +31,10 @@ _FIELD_MESSAGES = {
     "history": ("Lịch sử hội thoại không hợp lệ: mỗi lượt cần role là \"user\" hoặc \"assistant\" "
                 "và content là văn bản; tối đa 20 lượt."),
     "k": "Tham số k phải là số nguyên từ 1 đến 50.",
+    "messages": "Danh sách messages không hợp lệ.",
+    "message_id": "Mã câu trả lời (message_id) không hợp lệ.",
+    "rating": "Đánh giá (rating) phải là \"up\" hoặc \"down\".",
+    "comment": "Góp ý dài tối đa 1000 ký tự.",
 }
 
 
@@ -34,43 +47,67 @@ def validation_message(errors: list[dict]) -> str:
         else:
             fields = [str(p) for p in error.get("loc", ())[1:] if isinstance(p, str)]
             field = fields[0] if fields else "body"
-            text = _FIELD_MESSAGES.get(field, "Yêu cầu không hợp lệ: cần gửi JSON dạng {\"question\": \"…\"}." if field == "body"
-                                       else f"Trường \"{field}\" không hợp lệ.")
+            text = _FIELD_MESSAGES.get(field, "Yêu cầu không hợp lệ: cần gửi JSON dạng {\"question\": \"…\"}."
+                                       if field == "body" else f"Trường \"{field}\" không hợp lệ.")
         if text not in messages:
             messages.append(text)
     return " ".join(messages)
 
 
 def create_app(settings: Settings | None = None, *, assistant: Assistant | None = None,
-               index_dir: Path | None = None) -> FastAPI:
+               responder: Responder | None = None, index_dir: Path | None = None) -> FastAPI:
     """Build the FastAPI app.
 
     Args:
         settings: configuration (default: read from the environment).
-        assistant: a ready assistant (tests); otherwise loaded from ``index_dir`` or
-            ``settings.index_dir`` at creation time.
+        assistant / responder: ready components (tests); otherwise the index is loaded
+            from ``index_dir`` or ``settings.index_dir``, and an LLM is attached when
+            the settings name one.
     Raises:
         IndexNotFoundError: when no index exists where it is expected.
     """
     settings = settings or get_settings()
-    app = FastAPI(title="Hỏi đáp Mặt trận", version="0.1.0",
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.messages.close()
+
+    app = FastAPI(title="Hỏi đáp Mặt trận", version="0.2.0", lifespan=lifespan,
                   description="Hỏi đáp có trích dẫn về văn bản, tài liệu của Mặt trận Tổ quốc Việt Nam.")
     app.state.settings = settings
-    app.state.assistant = assistant or open_assistant(settings, index_dir)
+    if responder is None:
+        responder = Responder(assistant) if assistant is not None else open_responder(settings, index_dir)
+    app.state.responder = responder
+    app.state.messages = MessageStore(settings.database)
+    app.state.metrics = Metrics()
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
 
-    app.include_router(chat.router)
-    app.include_router(search.router)
-    app.include_router(health.router)
+    for module in (chat, search, feedback, openai, health, metrics):
+        app.include_router(module.router)
+
+    # added innermost first: errors → body limit → CORS → request context (outermost)
+    app.add_middleware(ErrorMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
+                       allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+                       allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
+                       expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         log.info("rejected request: %s", exc.errors())
         return JSONResponse(status_code=422, content={"detail": validation_message(exc.errors())})
 
-    @app.exception_handler(Exception)
-    async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error: %s", exc)
-        return JSONResponse(status_code=500, content={"detail": "Đã có lỗi máy chủ. Vui lòng thử lại sau."})
+    @app.exception_handler(HTTPException)
+    async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        detail = exc.detail
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "Không tìm thấy địa chỉ này."
+        elif exc.status_code == 405:
+            detail = "Phương thức không được hỗ trợ cho địa chỉ này."
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def chat_page() -> str:

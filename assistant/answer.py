@@ -56,11 +56,11 @@ class Assistant:
         query = build_query(question, history, restore=self.restorer.restore)
         return query, self.retriever.search(query.dense, query.keyword, k=k)
 
-    def answer(self, question: str, history: list[dict] | None = None) -> Answer:
-        """Answer ``question`` from the index, citing passages as ``[n]``.
+    def draft(self, question: str, history: list[dict] | None = None) -> Draft:
+        """Retrieve and compose the extractive answer; the LLM path starts from this.
 
-        Returns an :class:`Answer` with ``refused=True`` and :data:`REFUSAL_TEXT` when
-        the best evidence falls under the policy's thresholds.
+        The draft's answer is refused (:data:`REFUSAL_TEXT`, ``refused=True``) when the
+        best evidence falls under the policy's thresholds.
         """
         started = time.perf_counter()
         query, hits = self.search(question, history, k=self.policy.top_k)
@@ -70,24 +70,42 @@ class Assistant:
                              turn=question)
         debug = {"retrieval_ms": round((retrieved - started) * 1000, 1),
                  "best_coverage": units[0].coverage if units else 0.0,
-                 "best_dense": max((h.dense_score for h in hits), default=0.0)}
-        debug["typed"] = bool(units) and units[0].typed
+                 "best_dense": max((h.dense_score for h in hits), default=0.0),
+                 "typed": bool(units) and units[0].typed}
         if not units or units[0].coverage < self.policy.min_coverage or not units[0].typed \
                 or debug["best_dense"] < self.policy.min_dense:
-            return Answer(answer=REFUSAL_TEXT, citations=[], refused=True, query=query.standalone, debug=debug)
+            refusal = Answer(answer=REFUSAL_TEXT, citations=[], refused=True, query=query.standalone, debug=debug)
+            return Draft(question, query, passages, refusal)
         numbers: dict[int, int] = {}
         for unit in units:
             numbers.setdefault(unit.hit_index, len(numbers) + 1)
         citations = []
         for hit_index, number in numbers.items():
             spans = sorted((u for u in units if u.hit_index == hit_index), key=lambda u: u.position)
-            citations.append(_citation(number, passages[hit_index], " … ".join(u.text for u in spans)))
+            citations.append(citation_for(number, passages[hit_index], " … ".join(u.text for u in spans)))
         parts = [f"{unit.text} [{numbers[unit.hit_index]}]" for unit in units]
-        return Answer(answer="\n".join(parts), citations=citations, refused=False,
-                      query=query.standalone, debug=debug)
+        answer = Answer(answer="\n".join(parts), citations=citations, refused=False,
+                        query=query.standalone, debug=debug)
+        return Draft(question, query, passages, answer)
+
+    def answer(self, question: str, history: list[dict] | None = None) -> Answer:
+        """Answer ``question`` extractively from the index, citing passages as ``[n]``
+        (see :meth:`draft`)."""
+        return self.draft(question, history).answer
 
 
-def _citation(number: int, hit: Hit, quote: str) -> Citation:
+@dataclass
+class Draft:
+    """What retrieval found for one turn and the extractive answer built from it."""
+
+    question: str
+    query: SearchQuery
+    passages: list[Hit]
+    answer: Answer
+
+
+def citation_for(number: int, hit: Hit, quote: str) -> Citation:
+    """A :class:`Citation` numbered ``number`` for ``hit``, quoting ``quote``."""
     meta = hit.chunk.metadata
     return Citation(id=number, chunk_id=hit.chunk.id, title=meta.get("title", ""), source=meta.get("source", ""),
                     quote=quote, score=round(hit.score, 5), so_hieu=meta.get("so_hieu"), date=meta.get("date"),

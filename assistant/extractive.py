@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from assistant.query import abbreviations, content_terms, with_expansions
+from ingest.injection import looks_like_instruction
 from ingest.normalize import fold_diacritics, syllables
 from ingest.sentences import LIST_ITEM, split_sentences
 from vectorstore.retriever import Hit
@@ -250,6 +251,8 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
         prior = 1.0 - 0.04 * h
         context = _context_terms(hit)
         for position, text in enumerate(split_units(hit.chunk.text)):
+            if looks_like_instruction(text):
+                continue  # documents are data: orders inside them are never answers
             score, coverage = score_unit(text, turn, terms, weights, context, kind)
             candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
                                    position=position, typed=has_kind(text, kind, turn)))

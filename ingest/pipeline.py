@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Iterator
 
 from ingest.chunking import TokenCounter, approx_token_count, chunk_document, document_id
 from ingest.errors import IngestError
+from ingest.injection import looks_like_instruction
 from ingest.loaders import SUPPORTED_SUFFIXES, Loaded, load_file
 from ingest.metadata import extract_metadata
 from ingest.normalize import normalize_text
@@ -124,6 +125,7 @@ def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = ap
                                 max_tokens=max_tokens, count_tokens=count_tokens)
         if not chunks:
             raise IngestError("no_text", "document produced no chunks")
+        flagged = _flag_instructions(chunks)
     except IngestError as exc:
         log.warning("ingest failed for %s: %s (%s)", shown, exc.message, exc.reason)
         return FileStatus(shown, "failed", reason=exc.reason, message=exc.message)
@@ -131,4 +133,18 @@ def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = ap
         log.exception("unexpected error ingesting %s", shown)
         return FileStatus(shown, "failed", reason="internal_error", message=f"{type(exc).__name__}: {exc}")
     sink.extend(chunks)
-    return FileStatus(shown, "ok", chunks=len(chunks), title=doc.metadata.get("title", ""))
+    message = f"{flagged} passage(s) contain instructions addressed to an AI; flagged, never used as answers" \
+        if flagged else ""
+    return FileStatus(shown, "ok", chunks=len(chunks), title=doc.metadata.get("title", ""), message=message)
+
+
+def _flag_instructions(chunks: list[Chunk]) -> int:
+    """Mark chunks holding prompt-injection text (``metadata["flags"]``); returns how many."""
+    flagged = 0
+    for chunk in chunks:
+        if looks_like_instruction(chunk.text):
+            chunk.metadata["flags"] = ["instruction_like"]
+            flagged += 1
+    if flagged:
+        log.warning("%d chunk(s) of %s look like instructions to an AI", flagged, chunks[0].metadata.get("source"))
+    return flagged

@@ -8,12 +8,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
 from api.schemas import SearchHitPublic, SearchResponse
+from api.security import RateLimited
 
 router = APIRouter(tags=["search"])
 
 
 @router.get("/v1/search", response_model=SearchResponse)
-async def search(assistant: AssistantDep,
+async def search(assistant: AssistantDep, _limit: RateLimited,
                  q: Annotated[str, Query(min_length=1, max_length=1000, description="Câu truy vấn")],
                  k: Annotated[int, Query(ge=1, le=50)] = 5) -> SearchResponse:
     """Hybrid search (dense + BM25, fused by RRF) with the same query handling as chat."""

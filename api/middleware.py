@@ -1,0 +1,141 @@
+"""ASGI middleware: request ids and access logs with metrics, body-size limit, errors as JSON."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("mttq.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+async def _send_json(send: Send, status: int, body: dict, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"),
+                            (b"content-length", str(len(payload)).encode())] + (headers or [])})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (``X-Request-ID``, kept when the client sent a sane one),
+    logs one JSON line per request and records request metrics."""
+
+    def __init__(self, app: ASGIApp, metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            path = getattr(route, "path", None) or "unmatched"
+            self.metrics.requests.labels(route=path, method=scope["method"], status=str(status)).inc()
+            self.metrics.latency.labels(route=path).observe(elapsed)
+            log.info(json.dumps({"request_id": request_id, "method": scope["method"], "path": scope["path"],
+                                 "route": path, "status": status, "duration_ms": round(elapsed * 1000, 1),
+                                 "client": (scope.get("client") or ("", 0))[0]}))
+
+
+class BodySizeLimitMiddleware:
+    """413 for bodies over ``max_bytes``: at once from ``Content-Length``, or as soon as a
+    streamed body passes the limit (memory stays bounded either way)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await _send_json(send, 413, {"detail": "Nội dung gửi lên quá lớn."})
+            return
+        received = 0
+        too_large = False
+        replied = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    raise _BodyTooLarge()
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            # the framework turns a failed body read into its own 400: answer 413 instead
+            nonlocal replied
+            if too_large:
+                if not replied:
+                    replied = True
+                    await _send_json(send, 413, {"detail": "Nội dung gửi lên quá lớn."})
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except _BodyTooLarge:
+            if not replied:
+                await _send_json(send, 413, {"detail": "Nội dung gửi lên quá lớn."})
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class ErrorMiddleware:
+    """Turns an unhandled exception into a 500 JSON reply without a stack trace.
+
+    It sits inside the CORS middleware, so allowed origins get CORS headers on errors
+    too (Starlette's own handler sits outside every middleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:  # noqa: BLE001 - the reason goes to the log, not to the client
+            logging.getLogger("mttq.error").exception("unhandled error on %s", scope.get("path"))
+            if not started:
+                await _send_json(send, 500, {"detail": "Đã có lỗi máy chủ. Vui lòng thử lại sau."})

@@ -1,0 +1,87 @@
+"""A small OpenAI-compatible chat server for tests (normal and streaming replies).
+
+``FakeOpenAI.reply`` decides the answer from the request's messages; tests set it.
+The server runs with uvicorn in a thread on a free loopback port.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from typing import Callable
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import StreamingResponse
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FakeOpenAI:
+    """Start with :meth:`start`; ``base_url`` is then ``http://127.0.0.1:<port>/v1``."""
+
+    def __init__(self, reply: Callable[[list[dict]], str] | None = None) -> None:
+        self.reply = reply or (lambda _messages: "Xin chào.")
+        self.requests: list[dict] = []
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        app = FastAPI()
+
+        @app.post("/v1/chat/completions")
+        async def completions(request: Request):
+            body = await request.json()
+            self.requests.append(body)
+            text = self.reply(body["messages"])
+            if not body.get("stream"):
+                return {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+                        "model": body.get("model", "fake"),
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                                     "finish_reason": "stop"}],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+
+            def events():
+                words = text.split(" ")
+                for i, word in enumerate(words):
+                    piece = word + (" " if i < len(words) - 1 else "")
+                    chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
+                             "model": "fake", "choices": [{"index": 0, "delta": {"content": piece},
+                                                           "finish_reason": None}]}
+                    yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n"
+                done = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": "fake",
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                yield f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n"
+
+            return StreamingResponse(events(), media_type="text/event-stream")
+
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> "FakeOpenAI":
+        self.thread.start()
+        deadline = time.time() + 10
+        while not self.server.started:
+            if time.time() > deadline:
+                raise RuntimeError("fake OpenAI server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
+def passages_of(messages: list[dict]) -> dict[int, str]:
+    """The numbered passages the assistant put in its prompt: {n: text}."""
+    user = next(m["content"] for m in messages if m["role"] == "user")
+    out: dict[int, str] = {}
+    for block in user.split("\n\n["):
+        head, _, rest = block.partition("]")
+        number = head.lstrip("[").strip()
+        if number.isdigit() and "<tai_lieu>" in rest:
+            out[int(number)] = rest.split("<tai_lieu>\n", 1)[1].split("\n</tai_lieu>", 1)[0]
+    return out
