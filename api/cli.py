@@ -107,7 +107,9 @@ def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option
         application = create_app(settings, index_dir=_index_dir(index))
     except VectorStoreError as exc:
         _fail(str(exc))
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+    # keep-alive longer than clients and proxies reuse idle connections (nginx: 60 s), so
+    # a connection is never closed under a request that is already on its way
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, timeout_keep_alive=75)
 
 
 @app.command("eval")

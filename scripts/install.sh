@@ -8,10 +8,15 @@ cd "$(dirname "$0")/.."
 extras=""
 if [[ "${1:-}" == "--test" ]]; then extras="[test]"; fi
 
-apt_packages=(antiword catdoc)
+# Debian package → a command it provides
+declare -A apt_packages=([antiword]=antiword [catdoc]=catdoc)
+if [[ -n "$extras" ]]; then
+  apt_packages[nginx-light]=nginx  # the streaming-through-a-proxy test
+fi
 missing=()
-for pkg in "${apt_packages[@]}"; do
-  command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+for pkg in "${!apt_packages[@]}"; do
+  cmd="${apt_packages[$pkg]}"
+  command -v "$cmd" >/dev/null 2>&1 || [[ -x "/usr/sbin/$cmd" ]] || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
   sudo_cmd=""

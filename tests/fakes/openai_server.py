@@ -5,6 +5,7 @@ The server runs with uvicorn in a thread on a free loopback port.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -16,19 +17,42 @@ from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+class ServerThread:
+    """Any ASGI app served by uvicorn in a daemon thread on a free loopback port."""
+
+    def __init__(self, app, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> "ServerThread":
+        self.thread.start()
+        deadline = time.time() + 10
+        while not self.server.started:
+            if time.time() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
 class FakeOpenAI:
     """Start with :meth:`start`; ``base_url`` is then ``http://127.0.0.1:<port>/v1``."""
 
-    def __init__(self, reply: Callable[[list[dict]], str] | None = None) -> None:
+    def __init__(self, reply: Callable[[list[dict]], str] | None = None, delay: float = 0.0) -> None:
         self.reply = reply or (lambda _messages: "Xin chào.")
+        self.delay = delay  # seconds between streamed words, to make streams take time
         self.requests: list[dict] = []
-        self.port = _free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         app = FastAPI()
 
@@ -44,9 +68,11 @@ class FakeOpenAI:
                                      "finish_reason": "stop"}],
                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
 
-            def events():
+            async def events():
                 words = text.split(" ")
                 for i, word in enumerate(words):
+                    if self.delay:
+                        await asyncio.sleep(self.delay)
                     piece = word + (" " if i < len(words) - 1 else "")
                     chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
                              "model": "fake", "choices": [{"index": 0, "delta": {"content": piece},
@@ -58,21 +84,14 @@ class FakeOpenAI:
 
             return StreamingResponse(events(), media_type="text/event-stream")
 
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._thread = ServerThread(app, self.port)
 
     def start(self) -> "FakeOpenAI":
-        self.thread.start()
-        deadline = time.time() + 10
-        while not self.server.started:
-            if time.time() > deadline:
-                raise RuntimeError("fake OpenAI server did not start")
-            time.sleep(0.02)
+        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
+        self._thread.stop()
 
 
 def passages_of(messages: list[dict]) -> dict[int, str]:

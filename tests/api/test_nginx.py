@@ -1,0 +1,103 @@
+"""Streaming through a real nginx reverse proxy (Debian package) on loopback.
+
+nginx buffers proxied responses by default; the stream must still arrive piece by
+piece, which the app's ``X-Accel-Buffering: no`` header makes happen.
+"""
+import shutil
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.config import Settings
+from assistant.llm import LLMGenerator, chat_model_from
+from assistant.respond import Responder
+from tests.fakes.openai_server import FakeOpenAI, ServerThread, free_port, passages_of
+
+NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    gzip on;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://127.0.0.1:{upstream};
+            proxy_buffering on;
+            proxy_buffer_size 64k;
+            proxy_buffers 8 64k;
+            proxy_busy_buffers_size 128k;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        }}
+    }}
+}}
+"""
+
+
+def _slow_faithful(messages):
+    for n, text in passages_of(messages).items():
+        for line in text.split("\n"):
+            if "30 tháng" in line:
+                return f"Theo hướng dẫn của xã An Bình, {line.strip()} [{n}]"
+    return "Không rõ."
+
+
+@pytest.fixture
+def proxied(assistant, tmp_path):
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not shutil.which("nginx") and not shutil.os.path.exists(nginx):
+        pytest.skip("nginx is not installed (Debian package nginx-light); scripts/install.sh --test installs it")
+    fake = FakeOpenAI(_slow_faithful, delay=0.15).start()
+    generator = LLMGenerator(chat_model_from(fake.base_url, "fake", "x", timeout=30))
+    app = create_app(Settings(environment="test", data_dir=tmp_path, trust_forwarded_for=True),
+                     responder=Responder(assistant, generator))
+    upstream = ServerThread(app).start()
+    port = free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp_path, port=port, upstream=upstream.port))
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
+    deadline = time.time() + 10
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            break
+        except httpx.TransportError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}")
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+    upstream.stop()
+    fake.stop()
+
+
+def test_stream_arrives_piece_by_piece_through_nginx(proxied):
+    question = "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là bao lâu?"
+    arrivals: list[tuple[float, str]] = []
+    started = time.perf_counter()
+    with httpx.stream("POST", f"{proxied}/v1/chat", json={"question": question, "stream": True},
+                      headers={"Accept-Encoding": "gzip"}, timeout=60) as res:
+        assert res.status_code == 200
+        assert res.headers["content-type"].startswith("text/event-stream")
+        assert "content-encoding" not in res.headers
+        for line in res.iter_lines():
+            if line.startswith("event:"):
+                arrivals.append((time.perf_counter() - started, line.split(":", 1)[1].strip()))
+    names = [name for _, name in arrivals]
+    assert names[0] == "delta" and names[-1] == "done"
+    first, last = arrivals[0][0], arrivals[-1][0]
+    # about 20 words at 0.15 s: a buffered stream would deliver everything at the end
+    assert last - first > 1.5, arrivals
+    assert first < last / 2, arrivals
