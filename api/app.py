@@ -18,7 +18,7 @@ from api.config import Settings, get_settings
 from api.messages import MessageStore
 from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, ErrorMiddleware, RequestContextMiddleware
-from api.routes import chat, feedback, health, metrics, openai, search
+from api.routes import chat, feedback, health, metrics, openai, search, widget
 from api.security import RateLimiter
 from assistant.answer import Assistant
 from assistant.respond import Responder
@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     app.state.metrics = Metrics()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
 
-    for module in (chat, search, feedback, openai, health, metrics):
+    for module in (chat, search, feedback, openai, health, metrics, widget):
         app.include_router(module.router)
 
     # added innermost first: errors → body limit → CORS → request context (outermost)

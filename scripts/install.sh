@@ -12,6 +12,7 @@ if [[ "${1:-}" == "--test" ]]; then extras="[test]"; fi
 declare -A apt_packages=([antiword]=antiword [catdoc]=catdoc)
 if [[ -n "$extras" ]]; then
   apt_packages[nginx-light]=nginx  # the streaming-through-a-proxy test
+  apt_packages[chromium]=chromium  # the widget's browser tests (Playwright drives this one; no download)
 fi
 missing=()
 for pkg in "${!apt_packages[@]}"; do

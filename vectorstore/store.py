@@ -61,6 +61,12 @@ class IndexStore:
         manifest.update(extra or {})
         return cls(list(chunks), dense, keyword, manifest)
 
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """The chunk with id ``chunk_id``, or None."""
+        if not hasattr(self, "_by_id"):
+            self._by_id = {c.id: c for c in self.chunks}
+        return self._by_id.get(chunk_id)
+
     def save(self, directory: Path) -> Path:
         """Write a new version under ``directory`` and make it current; returns its path."""
         directory.mkdir(parents=True, exist_ok=True)
