@@ -113,15 +113,47 @@ def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option
 
 
 @app.command("eval")
-def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Question file (JSONL)")],
+def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Question file (JSONL), or for "
+                                                       "--format alqac the benchmark's derived/ folder")],
                  index: IndexOption = None,
-                 as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False) -> None:
-    """Retrieval and refusal metrics over a question file (hit rule of shared/eval/README.md)."""
-    from api.components import open_assistant
-    from assistant.eval import evaluate, load_questions
+                 as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+                 fmt: Annotated[str, typer.Option("--format", help="mttq (question file) or alqac")] = "mttq",
+                 subset: Annotated[str, typer.Option(help="ALQAC subset: alqac2023, alqac2022, new_data_102023")]
+                 = "alqac2023") -> None:
+    """Retrieval and refusal metrics over a question file (hit rule of shared/eval/README.md),
+    or ALQAC article retrieval (its articles indexed into --index on first use)."""
+    from api.components import build_embeddings, open_assistant
+    from assistant.eval import evaluate, evaluate_alqac, load_questions
+    from vectorstore.store import index_exists
 
+    settings = get_settings()
+    if fmt == "alqac":
+        from assistant import alqac
+        from vectorstore.indexer import index_chunks
+
+        directory = _index_dir(index)
+        if not index_exists(directory):
+            embeddings = build_embeddings(settings)
+            console.print(f"indexing the {subset} articles into {directory} (once)…")
+            chunks = alqac.load_chunks(file, subset, embeddings.count_tokens, embeddings.max_tokens - 8)
+            with Progress(TextColumn("Mã hoá đoạn"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=console) as progress:
+                task = progress.add_task("embed", total=len(chunks))
+                index_chunks(chunks, directory, embeddings, on_embedded=lambda n: progress.advance(task, n))
+        assistant = open_assistant(settings, directory)
+        questions = alqac.load_questions(file, subset)
+        with Progress(TextColumn("Đánh giá"), BarColumn(), MofNCompleteColumn(), console=console) as progress:
+            task = progress.add_task("eval", total=len(questions))
+            result = evaluate_alqac(assistant, questions, on_question=lambda _q: progress.advance(task))
+        result["subset"] = subset
+        if as_json:
+            sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        else:
+            Console().print(f"{subset}: n={result['n']} recall@1={result['recall@1']:.3f} "
+                            f"recall@5={result['recall@5']:.3f} mrr@10={result['mrr@10']:.3f}")
+        return
     try:
-        assistant = open_assistant(get_settings(), _index_dir(index))
+        assistant = open_assistant(settings, _index_dir(index))
     except VectorStoreError as exc:
         _fail(str(exc))
     questions = load_questions(file)

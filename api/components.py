@@ -32,7 +32,11 @@ def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assista
     manifest = json.loads((current_version(directory) / "manifest.json").read_text(encoding="utf-8"))
     embeddings = build_embeddings(settings, manifest.get("embedding_spec") or settings.embedding_model)
     store = IndexStore.load(directory, embedding_model=embeddings.model_id)
-    return Assistant(HybridRetriever(store, embeddings))
+    retriever = HybridRetriever(store, embeddings, dense_weight=settings.rrf_dense_weight,
+                                keyword_weight=settings.rrf_keyword_weight,
+                                reference_weight=settings.rrf_reference_weight,
+                                candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k)
+    return Assistant(retriever)
 
 
 def open_responder(settings: Settings, index_dir: Path | None = None) -> Responder:

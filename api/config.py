@@ -49,6 +49,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # retrieval: reciprocal rank fusion (Cormack et al. 2009, k = 60); equal weights measured
+    # best or tied on mttq_dev (bench/retrieval_compare.py)
+    rrf_k: int = Field(60, ge=1)
+    rrf_dense_weight: float = Field(1.0, ge=0)
+    rrf_keyword_weight: float = Field(1.0, ge=0)
+    rrf_reference_weight: float = Field(1.0, ge=0, description="Chunks of a document named by number")
+    retrieval_candidates: int = Field(50, ge=5, le=1000, description="Depth read from each ranking")
+
     # public-endpoint safety
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)

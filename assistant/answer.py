@@ -54,7 +54,7 @@ class Assistant:
     def search(self, question: str, history: list[dict] | None = None, k: int = 5) -> tuple[SearchQuery, list[Hit]]:
         """Retrieve the top ``k`` hits for a user turn (follow-ups condensed first)."""
         query = build_query(question, history, restore=self.restorer.restore)
-        return query, self.retriever.search(query.dense, query.keyword, k=k)
+        return query, self.retriever.search(query.dense, query.keyword, k=k, refs=query.refs)
 
     def draft(self, question: str, history: list[dict] | None = None) -> Draft:
         """Retrieve and compose the extractive answer; the LLM path starts from this.

@@ -116,3 +116,26 @@ def evaluate(assistant: Assistant, questions: Iterable[dict[str, Any]], *, depth
         if on_question:
             on_question(q)
     return report
+
+
+def evaluate_alqac(assistant: Assistant, questions: Iterable[dict[str, Any]], *, depth: int = 10,
+                   on_question: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Article-level recall@1, recall@5 and MRR@10 for ALQAC questions.
+
+    Hits are mapped to their article (``metadata["article_doc_id"]``); an article's
+    later chunks do not count again, so ranks are ranks of distinct articles.
+    """
+    from assistant.alqac import rank_of_gold
+
+    ranks: list[int | None] = []
+    for q in questions:
+        _query, hits = assistant.search(q["question"], None, k=depth * 3)
+        articles = list(dict.fromkeys(h.chunk.metadata.get("article_doc_id") for h in hits))[:depth]
+        ranks.append(rank_of_gold(articles, q["gold_doc_ids"]))
+        if on_question:
+            on_question(q)
+    n = len(ranks) or 1
+    return {"n": len(ranks),
+            "recall@1": sum(1 for r in ranks if r == 1) / n,
+            "recall@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+            "mrr@10": sum(1.0 / r for r in ranks if r is not None) / n}

