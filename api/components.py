@@ -35,7 +35,8 @@ def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assista
     retriever = HybridRetriever(store, embeddings, dense_weight=settings.rrf_dense_weight,
                                 keyword_weight=settings.rrf_keyword_weight,
                                 reference_weight=settings.rrf_reference_weight,
-                                candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k)
+                                candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k,
+                                per_document=settings.retrieval_per_document)
     return Assistant(retriever)
 
 

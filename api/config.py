@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     rrf_keyword_weight: float = Field(1.0, ge=0)
     rrf_reference_weight: float = Field(1.0, ge=0, description="Chunks of a document named by number")
     retrieval_candidates: int = Field(50, ge=5, le=1000, description="Depth read from each ranking")
+    retrieval_per_document: int = Field(3, ge=0, description="Most chunks of one document per result; 2 "
+                                        "helps questions spanning documents, costs single-document recall")
 
     # public-endpoint safety
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

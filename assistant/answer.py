@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from assistant.diacritics import DiacriticRestorer
-from assistant.extractive import TermStats, select_units
+from assistant.extractive import TermStats, answer_text, select_units
 from assistant.query import SearchQuery, build_query
 from assistant.types import Answer, Citation
 from vectorstore.retriever import Hit, HybridRetriever
@@ -83,7 +83,7 @@ class Assistant:
         for hit_index, number in numbers.items():
             spans = sorted((u for u in units if u.hit_index == hit_index), key=lambda u: u.position)
             citations.append(citation_for(number, passages[hit_index], " … ".join(u.text for u in spans)))
-        parts = [f"{unit.text} [{numbers[unit.hit_index]}]" for unit in units]
+        parts = [f"{answer_text(unit.text)} [{numbers[unit.hit_index]}]" for unit in units]
         answer = Answer(answer="\n".join(parts), citations=citations, refused=False,
                         query=query.standalone, debug=debug)
         return Draft(question, query, passages, answer)

@@ -2,7 +2,9 @@
 
 Metrics over answerable questions: recall@1, recall@5, MRR@10, per ``kind``;
 coverage@5 for ``cross_doc``; for unanswerable questions the refusal rate, and the
-false-refusal rate over answerable ones.
+false-refusal rate over answerable ones. ``answer_on_gold_rate`` is the share of
+answerable questions whose answer quotes a span overlapping a gold quote (same hit
+rule, either way round): a check of sentence selection, not of retrieval.
 """
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ class QuestionResult:
     gold_hit: list[bool]
     refused: bool
     answerable: bool
+    answer_grounded: bool = False  # the answer's quoted spans overlap a gold quote
 
 
 @dataclass
@@ -86,6 +89,8 @@ class EvalReport:
         out["n_unanswerable"] = len(unanswerable)
         out["refusal_rate"] = (sum(r.refused for r in unanswerable) / len(unanswerable)) if unanswerable else None
         out["false_refusal_rate"] = (sum(r.refused for r in answerable) / len(answerable)) if answerable else None
+        out["answer_on_gold_rate"] = (sum(r.answer_grounded for r in answerable) / len(answerable)) \
+            if answerable else None
         out["misses"] = [r.id for r in answerable if r.first_hit_rank is None or r.first_hit_rank > 5]
         return out
 
@@ -111,8 +116,10 @@ def evaluate(assistant: Assistant, questions: Iterable[dict[str, Any]], *, depth
             if rank <= 5:
                 gold_hit = [a or b for a, b in zip(gold_hit, matched)]
         answer = assistant.answer(q["question"], history)
+        grounded = any(is_hit(g["quote"], part) or is_hit(part, g["quote"])
+                       for c in answer.citations for part in c.quote.split(" … ") for g in gold)
         report.results.append(QuestionResult(q.get("id", ""), q.get("kind", ""), first, gold_hit,
-                                             answer.refused, bool(gold)))
+                                             answer.refused, bool(gold), grounded))
         if on_question:
             on_question(q)
     return report

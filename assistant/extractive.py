@@ -17,7 +17,7 @@ from typing import Sequence
 
 from assistant.query import abbreviations, content_terms, with_expansions
 from ingest.injection import looks_like_instruction
-from ingest.normalize import fold_diacritics, syllables
+from ingest.normalize import fold_diacritics, has_diacritics, syllables
 from ingest.sentences import LIST_ITEM, split_sentences
 from vectorstore.retriever import Hit
 
@@ -39,6 +39,20 @@ _ASKS_LIST = re.compile(r"\b(những (gì|nào|ai)|gồm|bao gồm|các bước|
 
 
 _TYPED_FLOOR = 0.6
+_LEADING_LABEL = re.compile(r"^\s*(?:(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[-+•–])\s+|(?:đáp|trả lời|tl)\s*:\s*)",
+                            re.IGNORECASE)
+
+
+def answer_text(unit: str) -> str:
+    """A unit as answer text: without a leading item number or FAQ label ("2. ", "Đáp: ").
+
+    Lists keep their item markers; only a single sentence is cleaned. The citation
+    keeps the exact quoted span.
+    """
+    if "\n" in unit:
+        return unit
+    cleaned = _LEADING_LABEL.sub("", unit, count=1)
+    return cleaned[:1].upper() + cleaned[1:] if cleaned else unit
 _HONORIFICS = {"ông", "bà", "anh", "chị", "cô", "chú", "chí", "đ", "c"}  # "đồng chí", "đ/c"
 
 
@@ -67,7 +81,7 @@ _PEOPLE = r"người|đồng chí|thành viên|đại biểu|cử tri|ủy viên
 # a measure word and the words documents count the same thing with
 _MEASURE_ALIASES = {"người": _PEOPLE, "thành": _PEOPLE, "thành viên": _PEOPLE, "buổi": r"buổi|cuộc|lần",
                     "cuộc": r"buổi|cuộc|lần", "lần": r"lần|buổi|cuộc", "ngày": r"ngày", "năm": r"năm",
-                    "tháng": r"tháng"}
+                    "tháng": r"tháng", "nhà": r"nhà|căn", "căn": r"căn|nhà", "km": r"km|ki-lô-mét|cây số"}
 # measure words that name no countable thing: "bao nhiêu lâu", "mấy giờ" are handled as dates
 _NOT_MEASURES = {"là", "được", "thì", "có", "và", "của", "để", "lâu", "giờ", "lần"}
 
@@ -149,21 +163,26 @@ class TermStats:
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
 
-def split_units(passage: str) -> list[str]:
-    """Sentences of ``passage``, with each list kept whole together with its lead-in.
+def _is_item(paragraph: str) -> bool:
+    """A list item (``1.``, ``a)``, ``-``) or a table row (cells joined by ``|``)."""
+    return bool(LIST_ITEM.match(paragraph)) or paragraph.count(" | ") >= 1
 
-    A paragraph ending in ":" and the list items (``1.``, ``a)``, ``-``) after it form
-    one unit; so do consecutive list items.
+
+def split_units(passage: str) -> list[str]:
+    """Sentences of ``passage``, with each list or table kept whole together with its lead-in.
+
+    A paragraph ending in ":" and the list items (``1.``, ``a)``, ``-``) or table rows
+    after it form one unit.
     """
     units: list[str] = []
     paragraphs = [p for p in passage.split("\n") if p.strip()]
     i = 0
     while i < len(paragraphs):
         para = paragraphs[i]
-        if para.rstrip().endswith(":") and i + 1 < len(paragraphs) and LIST_ITEM.match(paragraphs[i + 1]):
+        if para.rstrip().endswith(":") and i + 1 < len(paragraphs) and _is_item(paragraphs[i + 1]):
             block = [para]
             i += 1
-            while i < len(paragraphs) and LIST_ITEM.match(paragraphs[i]):
+            while i < len(paragraphs) and _is_item(paragraphs[i]):
                 block.append(paragraphs[i])
                 i += 1
             units.append("\n".join(block))
@@ -174,11 +193,31 @@ def split_units(passage: str) -> list[str]:
 
 
 def _weights(terms: list[str], stats: TermStats) -> dict[str, float]:
-    return {t: stats.idf(t) for t in dict.fromkeys(terms)}
+    return {t: stats.idf(fold_diacritics(t)) for t in dict.fromkeys(terms)}
+
+
+def _forms(text: str, fold: bool) -> list[str]:
+    """Syllables of ``text`` (abbreviations expanded), folded or as written."""
+    words = syllables(with_expansions(text))
+    return [fold_diacritics(w) for w in words] if fold else words
+
+
+def _local_weights(weights: dict[str, float], texts: list[str]) -> dict[str, float]:
+    """Re-weight terms by how well they tell the candidate sentences apart: a term in
+    every candidate (the entity all passages are about) counts half, a term in one
+    candidate (what the question asks about it) counts fully — IDF computed over the
+    candidates themselves (Robertson & Zaragoza 2009), scaled to [0.5, 1]."""
+    fold = all(t == fold_diacritics(t) for t in weights)
+    sets = [set(_forms(t, fold)) for t in texts]
+    n = len(sets) or 1
+    local = {t: math.log(1 + (n + 1) / (sum(t in s for s in sets) + 1)) for t in weights}
+    top = max(local.values(), default=1.0) or 1.0
+    return {t: w * (0.5 + 0.5 * local[t] / top) for t, w in weights.items()}
 
 
 def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, float],
-               context: set[str] | None = None, kind: str | None = None) -> tuple[float, float]:
+               context: set[str] | None = None, kind: str | None = None,
+               rank_weights: dict[str, float] | None = None, fold: bool = True) -> tuple[float, float]:
     """Score of ``unit`` for the question and the share of topic weight it covers.
 
     Args:
@@ -186,22 +225,35 @@ def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, fl
             path, số hiệu, the passage's first paragraph); a term found only there
             counts half.
         kind: the kind of fact asked (:func:`asked_kind` of the user's own turn).
+        rank_weights: weights for the score's coverage part (default ``weights``); the
+            returned coverage always uses ``weights``.
+        fold: compare accent-folded syllables (a question typed without accents) or
+            exact ones (with accents: "họp" is not "hợp").
     Returns:
         ``(score, coverage)``: coverage is the IDF-weighted fraction of the
         question's content terms present (0–1); the score adds 0.5 × the fraction of
         adjacent term pairs present and 0.3 when the unit holds the kind of fact asked
         for. A unit that is itself a question, or a fragment under 4 words, is discounted.
     """
-    total = sum(weights.values()) or 1.0
-    words = [fold_diacritics(s) for s in syllables(with_expansions(unit))]
+    words = _forms(unit, fold)
     present = set(words)
     context = context or set()
-    coverage = sum(w if t in present else 0.5 * w if t in context else 0.0
-                   for t, w in weights.items()) / total
-    pairs = {f"{a} {b}" for a, b in zip(terms, terms[1:])}
-    unit_pairs = {f"{a} {b}" for a, b in zip(words, words[1:])}
-    pair_share = len(pairs & unit_pairs) / len(pairs) if pairs else 0.0
-    score = coverage + 0.5 * pair_share
+
+    def covered(ws: dict[str, float]) -> float:
+        total = sum(ws.values()) or 1.0
+        return sum(w if t in present else 0.5 * w if t in context else 0.0 for t, w in ws.items()) / total
+
+    coverage = covered(weights)
+    ranking_coverage = covered(rank_weights) if rank_weights else coverage
+    # adjacent question terms found adjacent in the unit, weighted like their terms; a
+    # pair whose terms are only in the context (the document's title) counts half
+    ws = rank_weights or weights
+    unit_pairs = set(zip(words, words[1:]))
+    pairs = {(a, b): min(ws.get(a, 0.0), ws.get(b, 0.0)) for a, b in zip(terms, terms[1:])}
+    pair_total = sum(pairs.values()) or 1.0
+    pair_share = sum(w if p in unit_pairs else 0.5 * w if p[0] in context and p[1] in context else 0.0
+                     for p, w in pairs.items()) / pair_total if pairs else 0.0
+    score = ranking_coverage + 0.5 * pair_share
     if kind and has_kind(unit, kind, question):
         score += 0.3
     if unit.rstrip().endswith("?"):
@@ -216,11 +268,11 @@ def _abbreviation_terms() -> frozenset[str]:
     return frozenset(fold_diacritics(a.short.lower()) for a in abbreviations())
 
 
-def _context_terms(hit: Hit) -> set[str]:
+def _context_terms(hit: Hit, fold: bool = True) -> set[str]:
     meta = hit.chunk.metadata
     parts = [*hit.chunk.heading_path, meta.get("title", ""), meta.get("so_hieu") or "",
              meta.get("doc_type") or "", hit.chunk.text.split("\n", 1)[0]]
-    return {fold_diacritics(s) for s in syllables(with_expansions(" ".join(parts)))}
+    return set(_forms(" ".join(parts), fold))
 
 
 def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_units: int = 3,
@@ -236,26 +288,30 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     ``relative_floor`` × the best and are not already contained in a chosen unit.
     Earlier (better-ranked) hits win ties through a small rank prior.
     """
+    # with accents typed, match them ("họp" is not "hợp"); without, match folded forms
+    fold = not has_diacritics(question)
     # an abbreviation counts as present when its expansion is, and the other way round
-    terms = [t for t in content_terms(question) if t not in _abbreviation_terms()]
-    terms += [t for t in content_terms(with_expansions(question)) if t not in terms]
+    terms = [t for t in content_terms(question, fold) if fold_diacritics(t) not in _abbreviation_terms()]
+    terms += [t for t in content_terms(with_expansions(question), fold) if t not in terms]
     if not terms:
         return []
     weights = _weights(terms, stats)
     turn = turn or question
     kind = asked_kind(turn)
-    if kind:
+    if kind:  # one fact asked: a second sentence must be nearly as good to be added
         max_units = min(max_units, 2)
+        relative_floor = max(relative_floor, 0.9)
+    units = [(h, position, text) for h, hit in enumerate(hits)
+             for position, text in enumerate(split_units(hit.chunk.text))
+             if not looks_like_instruction(text)]  # documents are data: orders in them are never answers
+    rank_weights = _local_weights(weights, [text for _h, _p, text in units])
+    contexts = [_context_terms(hit, fold) for hit in hits]
     candidates: list[Unit] = []
-    for h, hit in enumerate(hits):
+    for h, position, text in units:
         prior = 1.0 - 0.04 * h
-        context = _context_terms(hit)
-        for position, text in enumerate(split_units(hit.chunk.text)):
-            if looks_like_instruction(text):
-                continue  # documents are data: orders inside them are never answers
-            score, coverage = score_unit(text, turn, terms, weights, context, kind)
-            candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
-                                   position=position, typed=has_kind(text, kind, turn)))
+        score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold)
+        candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
+                               position=position, typed=has_kind(text, kind, turn)))
     candidates.sort(key=lambda u: -u.score)
     if not candidates:
         return []

@@ -130,8 +130,9 @@ def with_expansions(text: str) -> str:
     return " ".join([text, *found]) if found else text
 
 
-def content_terms(text: str) -> list[str]:
-    """Folded syllables of ``text`` that carry topic, in order.
+def content_terms(text: str, fold: bool = True) -> list[str]:
+    """Syllables of ``text`` that carry topic, in order: accent-folded, or with
+    ``fold=False`` as written (lower-case NFC).
 
     Interrogative phrases ("vào thời gian nào", "bao nhiêu", "là ai") and stopwords
     are removed: they tell the kind of answer, which the composer checks separately.
@@ -140,7 +141,7 @@ def content_terms(text: str) -> list[str]:
     folded = [fold_diacritics(w) for w in words]
     skip = _interrogative_positions(folded)
     accented = has_diacritics(text)
-    return [f for i, (w, f) in enumerate(zip(words, folded))
+    return [(f if fold else w) for i, (w, f) in enumerate(zip(words, folded))
             if i not in skip and (w not in STOPWORDS if accented else f not in STOPWORDS_FOLDED)]
 
 
@@ -165,7 +166,8 @@ def document_refs(text: str) -> list[str]:
     """Document numbers a question names: whole số hiệu ("102/2025/NQLT-UBTVQH15",
     "301-QĐ/TW") and numbers after a document type ("Quyết định 318" → "318")."""
     refs = [m.group(1).rstrip(".,;") for m in _REF_FULL.finditer(text)]
-    refs += [m.group(1) for m in _REF_TYPED.finditer(text)]
+    leading = {re.split(r"[/-]", r)[0] for r in refs}
+    refs += [m.group(1) for m in _REF_TYPED.finditer(text) if m.group(1) not in leading]
     return list(dict.fromkeys(refs))
 
 

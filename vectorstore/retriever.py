@@ -15,6 +15,8 @@ from vectorstore.store import IndexStore
 # and individual rank learning methods": k = 60.
 RRF_K = 60
 CANDIDATES = 50
+PER_DOCUMENT = 3
+_REFERENCE_DEPTH = 10  # a named document lends its best chunks, not all of them, to the fusion
 
 
 @dataclass
@@ -51,13 +53,14 @@ class HybridRetriever:
     Args:
         store: the loaded index.
         embeddings: the model the index was built with (checked by the caller).
-        dense_weight / keyword_weight: RRF weights of each ranking.
+        dense_weight / keyword_weight / reference_weight: RRF weights of each ranking.
         candidates: how deep each ranking is read before fusion.
+        per_document: at most this many chunks of one document in a result (0: no limit).
     """
 
     def __init__(self, store: IndexStore, embeddings: EmbeddingModel, *, dense_weight: float = 1.0,
                  keyword_weight: float = 1.0, reference_weight: float = 1.0, candidates: int = CANDIDATES,
-                 rrf_k: int = RRF_K) -> None:
+                 rrf_k: int = RRF_K, per_document: int = PER_DOCUMENT) -> None:
         self.store = store
         self.embeddings = embeddings
         self.dense_weight = dense_weight
@@ -65,26 +68,45 @@ class HybridRetriever:
         self.reference_weight = reference_weight
         self.candidates = candidates
         self.rrf_k = rrf_k
-        # what identifies each chunk's document: số hiệu, title, file name
-        self._labels = [nfc(" ".join(str(c.metadata.get(k) or "") for k in ("so_hieu", "title", "file_name"))).lower()
+        self.per_document = per_document
+        # what identifies each chunk's document: its số hiệu and title (file names carry dates)
+        self._labels = [nfc(" ".join(str(c.metadata.get(k) or "") for k in ("so_hieu", "title"))).lower()
                         for c in store.chunks]
 
     def reference_matches(self, refs: list[str]) -> list[int]:
         """Chunks of the documents a question names by number.
 
-        A full số hiệu ("102/2025/NQLT-…") matches a document's label or a chunk's text;
-        a bare number ("318" from "Quyết định 318") only a document's label.
+        A full số hiệu ("102/2025/NQLT-…") matches a document's số hiệu or title, or,
+        when no document carries it, the chunks whose text cites it; a bare number
+        ("318" from "Quyết định 318") only a document's số hiệu or title.
         """
         found: list[int] = []
         for ref in refs:
             ref = nfc(ref).lower()
             if any(ch in ref for ch in "/-"):
-                found += [i for i, c in enumerate(self.store.chunks)
-                          if ref in self._labels[i] or ref in c.text.lower()]
-            else:
-                pattern = re.compile(rf"(?<![\w/]){re.escape(ref)}(?![\w])")
+                labelled = [i for i, label in enumerate(self._labels) if ref in label]
+                found += labelled or [i for i, c in enumerate(self.store.chunks) if ref in c.text.lower()]
+            else:  # "318" names "318/QĐ-UBND" or a title "… 318 …", not a date "…-18"
+                pattern = re.compile(rf"(?<![\w/.-]){re.escape(ref)}(?![\w.-])")
                 found += [i for i, label in enumerate(self._labels) if pattern.search(label)]
         return list(dict.fromkeys(found))
+
+    def _diversify(self, ranked: list[int], k: int) -> list[int]:
+        """The top ``k`` of ``ranked`` with at most ``per_document`` chunks of one document,
+        so that a question spanning documents sees each of them; the best remaining
+        chunks fill up when there are too few documents."""
+        if not self.per_document:
+            return ranked[:k]
+        taken: list[int] = []
+        counts: dict[str, int] = {}
+        for i in ranked:
+            doc = self.store.chunks[i].metadata.get("doc_id", "")
+            if counts.get(doc, 0) < self.per_document:
+                taken.append(i)
+                counts[doc] = counts.get(doc, 0) + 1
+                if len(taken) == k:
+                    return taken
+        return taken + [i for i in ranked if i not in taken][:k - len(taken)]
 
     def search(self, dense_query: str, keyword_query: str | None = None, k: int = 5,
                refs: list[str] | None = None) -> list[Hit]:
@@ -113,12 +135,12 @@ class HybridRetriever:
             fused[i] = fused.get(i, 0.0) + self.keyword_weight / (self.rrf_k + rank)
         if refs:
             matched = self.reference_matches(refs)
-            by_keyword = sorted(matched, key=lambda i: -keyword[i])[:self.candidates]
+            by_keyword = sorted(matched, key=lambda i: -keyword[i])[:_REFERENCE_DEPTH]
             for rank, i in enumerate(by_keyword, 1):
                 fused[i] = fused.get(i, 0.0) + self.reference_weight / (self.rrf_k + rank)
         dense_rank = {i: r for r, i in enumerate(dense_top, 1)}
         keyword_rank = {i: r for r, i in enumerate(keyword_top, 1)}
-        order = sorted(fused, key=lambda i: (-fused[i], -dense[i]))[:k]
+        order = self._diversify(sorted(fused, key=lambda i: (-fused[i], -dense[i])), k)
         return [Hit(chunk=self.store.chunks[i], score=fused[i], dense_score=float(dense[i]),
                     keyword_score=float(keyword[i]), dense_rank=dense_rank.get(i),
                     keyword_rank=keyword_rank.get(i)) for i in order]

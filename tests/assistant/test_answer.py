@@ -73,3 +73,16 @@ def test_question_about_a_missing_fact_is_refused(assistant):
     assert answer.refused
     answer = assistant.answer("Trưởng ban giám sát đầu tư của cộng đồng được phụ cấp bao nhiêu tiền mỗi tháng?")
     assert answer.refused
+
+
+def test_accents_typed_are_respected_and_labels_dropped(assistant):
+    # "họp thường kỳ" must not be matched by "tổng hợp" in another sentence
+    answer = _ask(assistant, "Ban Thường trực Ủy ban MTTQ xã An Bình họp thường kỳ khi nào?")
+    assert answer.answer.startswith("Ban Thường trực họp thường kỳ mỗi tháng một lần")
+    assert answer.citations[0].quote.startswith("1. Ban Thường trực")  # the quote stays exact
+
+
+def test_table_rows_follow_their_lead_in(assistant):
+    answer = _ask(assistant, "Kế hoạch năm 2025 của xã An Bình có những chỉ tiêu gì?")
+    for row in ("95%", "12 km", "8 căn"):
+        assert row in answer.answer
