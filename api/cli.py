@@ -103,13 +103,22 @@ def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option
     from api.app import create_app
 
     settings = get_settings()
+    # one JSON line per request on stderr (our access log replaces uvicorn's)
+    access = logging.getLogger("mttq.access")
+    if not access.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
     try:
         application = create_app(settings, index_dir=_index_dir(index))
     except VectorStoreError as exc:
         _fail(str(exc))
     # keep-alive longer than clients and proxies reuse idle connections (nginx: 60 s), so
     # a connection is never closed under a request that is already on its way
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, timeout_keep_alive=75)
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port, timeout_keep_alive=75,
+                access_log=False)
 
 
 @app.command("eval")

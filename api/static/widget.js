@@ -329,7 +329,12 @@
       }
       return pump();
     }).catch(function (err) {
-      fail(err && err.message && err.message !== "Failed to fetch" && err.name !== "TypeError" ? err.message : t.failed);
+      var network = !err || err.name === "TypeError";
+      if (network && window.console) {
+        console.warn("[mttq-widget] " + apiBase + " could not be reached. If the server runs, this page's origin (" +
+          location.origin + ") is probably missing from its MTTQ_CORS_ORIGINS setting.");
+      }
+      fail(!network && err.message ? err.message : t.failed);
     });
   }
 
