@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,11 +41,17 @@ def display_path(path: Path) -> str:
     return unicodedata.normalize("NFC", raw.decode("utf-8", "replace"))
 
 
+_HEADER_BLOCK = re.compile(r"CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Độc lập\s*-\s*Tự do|^Số\s*:|^[-_=\s]+$", re.IGNORECASE)
+
+
 def _fallback_title(loaded: Loaded, paragraphs: list[str], path: Path) -> str:
+    """The format's own title, else the first short line that is not part of the
+    official header block (issuer | national motto, "Số: …"), else the file name."""
     if loaded.title:
         return loaded.title
-    if paragraphs and len(paragraphs[0]) <= 200 and len(paragraphs) > 1:
-        return paragraphs[0]
+    for para in paragraphs[:8]:
+        if len(para) <= 200 and not _HEADER_BLOCK.search(para) and len(paragraphs) > 1:
+            return para
     return path.stem.replace("_", " ")
 
 

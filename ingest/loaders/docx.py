@@ -57,7 +57,8 @@ def load(path: Path) -> Loaded:
             style = style_names.get(item._p.style or "", "")
             if style in _HEADING_STYLES:
                 headings[len(paragraphs)] = _HEADING_STYLES[style]
-            paragraphs.append(text)
+            # a soft line break ("BÁO CÁO⏎Kết quả …") separates lines a reader sees apart
+            paragraphs.extend(line.strip() for line in text.split("\n") if line.strip())
         elif isinstance(item, Table):
             paragraphs.extend(_table_rows(item))
     title = (document.core_properties.title or "").strip()

@@ -30,3 +30,14 @@ def test_dates():
 def test_law_sentence_is_not_a_title():
     meta = extract_metadata(["Luật này quy định về quyền, trách nhiệm của Mặt trận Tổ quốc Việt Nam."])
     assert "doc_type" not in meta
+
+
+def test_shared_case_10_report_header_gives_metadata_not_the_motto():
+    from ingest.pipeline import ingest_paths
+    from tests.conftest import shared_path
+
+    result = ingest_paths([shared_path("cases", "10-docx-tables-headers", "bao_cao_mttq_2025.docx")])
+    meta = result.chunks[0].metadata
+    assert meta["doc_type"] == "Báo cáo" and meta["so_hieu"] == "27/BC-MTTQ" and meta["date"] == "2025-12-05"
+    assert meta["title"].startswith("Báo cáo kết quả thực hiện cuộc vận động")
+    assert all("Độc lập - Tự do" not in c.heading_path[0] for c in result.chunks)
