@@ -9,12 +9,32 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ingest.errors import IngestError
+from ingest.legacy import convert, detect_and_convert, encoding_of_font
 from ingest.loaders import Loaded
 
 _HEADING_STYLES = {"title": 1, "heading 1": 1, "heading 2": 2, "heading 3": 3, "heading 4": 4}
 
 
-def _table_rows(table: Table) -> list[str]:
+def _paragraph_text(paragraph: Paragraph, seen: set[str]) -> str:
+    """The paragraph's text, with runs in a TCVN3 (.VnTime…) or VNI (VNI-Times…) font
+    converted to Unicode; the encodings met are added to ``seen``."""
+    style_font = None
+    if paragraph.style is not None and paragraph.style.font is not None:
+        style_font = paragraph.style.font.name
+    runs = paragraph.runs
+    fonts = [(r.font.name or style_font) for r in runs]
+    if not any(encoding_of_font(f) for f in fonts):
+        return paragraph.text
+    parts = []
+    for run, font in zip(runs, fonts):
+        encoding = encoding_of_font(font)
+        if encoding:
+            seen.add(encoding)
+        parts.append(convert(run.text, encoding, font) if encoding else run.text)
+    return "".join(parts)
+
+
+def _table_rows(table: Table, seen: set[str] | None = None) -> list[str]:
     rows: list[str] = []
     for row in table.rows:
         cells: list[str] = []
@@ -23,9 +43,10 @@ def _table_rows(table: Table) -> list[str]:
             if id(cell._tc) in seen:  # a merged cell repeats across the grid
                 continue
             seen.add(id(cell._tc))
-            parts = [p.text.strip() for p in cell.paragraphs if p.text.strip()]
+            seen = seen if seen is not None else set()
+            parts = [t.strip() for t in (_paragraph_text(p, seen) for p in cell.paragraphs) if t.strip()]
             for nested in cell.tables:
-                parts.extend(_table_rows(nested))
+                parts.extend(_table_rows(nested, seen))
             if parts:
                 cells.append(" ".join(parts))
         if cells:
@@ -49,9 +70,10 @@ def load(path: Path) -> Loaded:
     headings: dict[int, int] = {}
     # style names looked up once: python-docx resolves Paragraph.style per call, slowly
     style_names = {s.style_id: (s.name or "").lower() for s in document.styles}
+    legacy: set[str] = set()
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            text = item.text.strip()
+            text = _paragraph_text(item, legacy).strip()
             if not text:
                 continue
             style = style_names.get(item._p.style or "", "")
@@ -60,6 +82,11 @@ def load(path: Path) -> Loaded:
             # a soft line break ("BÁO CÁO⏎Kết quả …") separates lines a reader sees apart
             paragraphs.extend(line.strip() for line in text.split("\n") if line.strip())
         elif isinstance(item, Table):
-            paragraphs.extend(_table_rows(item))
+            paragraphs.extend(_table_rows(item, legacy))
+    if not legacy:  # legacy text whose font is not recorded on the runs: judge by the letters
+        converted, encoding = detect_and_convert("\n".join(paragraphs))
+        if encoding:
+            paragraphs, legacy = converted.split("\n"), {encoding}
     title = (document.core_properties.title or "").strip()
-    return Loaded(paragraphs=paragraphs, title=title, headings=headings)
+    metadata = {"legacy_encoding": ",".join(sorted(legacy))} if legacy else {}
+    return Loaded(paragraphs=paragraphs, title=title, headings=headings, metadata=metadata)

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from ingest.loaders import Loaded
-from ingest.loaders.decode import decode_bytes
+from ingest.loaders.decode import decode_with_encoding
 from ingest.portal_text import extract_article, looks_like_portal_page
 
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]$")
@@ -45,5 +45,10 @@ def load_text(text: str) -> Loaded:
 
 
 def load(path: Path) -> Loaded:
-    """Load a ``.txt`` file. Raises :class:`IngestError` for binary or undecodable bytes."""
-    return load_text(decode_bytes(path.read_bytes()))
+    """Load a ``.txt`` file (legacy TCVN3/VNI converted). Raises :class:`IngestError`
+    for binary or undecodable bytes."""
+    text, legacy = decode_with_encoding(path.read_bytes())
+    loaded = load_text(text)
+    if legacy:
+        loaded.metadata["legacy_encoding"] = legacy
+    return loaded
