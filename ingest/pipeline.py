@@ -140,8 +140,16 @@ def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = ap
         log.exception("unexpected error ingesting %s", shown)
         return FileStatus(shown, "failed", reason="internal_error", message=f"{type(exc).__name__}: {exc}")
     sink.extend(chunks)
-    message = f"{flagged} passage(s) contain instructions addressed to an AI; flagged, never used as answers" \
-        if flagged else ""
+    notes = []
+    if doc.metadata.get("pages_needing_ocr"):
+        notes.append(f"page(s) {doc.metadata['pages_needing_ocr']} have no text layer — OCR required")
+    if doc.metadata.get("ocr_pages"):
+        notes.append(f"page(s) {doc.metadata['ocr_pages']} read by OCR")
+    if doc.metadata.get("legacy_encoding"):
+        notes.append(f"converted from {doc.metadata['legacy_encoding'].upper()} to Unicode")
+    if flagged:
+        notes.append(f"{flagged} passage(s) contain instructions addressed to an AI; flagged, never used as answers")
+    message = "; ".join(notes)
     return FileStatus(shown, "ok", chunks=len(chunks), title=doc.metadata.get("title", ""), message=message)
 
 

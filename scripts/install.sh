@@ -9,7 +9,9 @@ extras=""
 if [[ "${1:-}" == "--test" ]]; then extras="[test]"; fi
 
 # Debian package → a command it provides
-declare -A apt_packages=([antiword]=antiword [catdoc]=catdoc)
+declare -A apt_packages=([antiword]=antiword [catdoc]=catdoc [tesseract-ocr]=tesseract
+                         [tesseract-ocr-vie]=/usr/share/tesseract-ocr/5/tessdata/vie.traineddata
+                         [poppler-utils]=pdftoppm)
 if [[ -n "$extras" ]]; then
   apt_packages[nginx-light]=nginx  # the streaming-through-a-proxy test
   apt_packages[chromium]=chromium  # the widget's browser tests (Playwright drives this one; no download)
@@ -17,7 +19,7 @@ fi
 missing=()
 for pkg in "${!apt_packages[@]}"; do
   cmd="${apt_packages[$pkg]}"
-  command -v "$cmd" >/dev/null 2>&1 || [[ -x "/usr/sbin/$cmd" ]] || missing+=("$pkg")
+  command -v "$cmd" >/dev/null 2>&1 || [[ -x "/usr/sbin/$cmd" || -f "$cmd" ]] || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
   sudo_cmd=""

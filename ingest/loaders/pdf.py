@@ -1,6 +1,8 @@
 """PDF through pypdf, page by page."""
 from __future__ import annotations
 
+import logging
+import subprocess
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -9,9 +11,12 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 from ingest.errors import IngestError
 from ingest.loaders import Loaded
 from ingest.normalize import repair_split_syllables
+from ingest.ocr import ocr_available, ocr_page
 from ingest.sentences import LIST_ITEM
 
+log = logging.getLogger(__name__)
 _MARGIN_SHARE = 0.75
+_MIN_PAGE_CHARS = 20  # fewer characters than this on a page with an image: a scan
 
 
 def join_page_lines(lines: list[str]) -> list[str]:
@@ -61,15 +66,42 @@ def load(path: Path) -> Loaded:
             except FileNotDecryptedError as exc:
                 raise IngestError("encrypted", "PDF is password-protected") from exc
         pages = [repair_split_syllables(page.extract_text() or "") for page in reader.pages]
+        scanned = [i for i, page in enumerate(reader.pages, 1)
+                   if len(pages[i - 1].strip()) < _MIN_PAGE_CHARS and _has_images(page)]
     except IngestError:
         raise
     except DependencyError as exc:
         raise IngestError("converter_missing", f"PDF needs an optional library: {exc}") from exc
     except (PdfReadError, FileNotDecryptedError, ValueError, KeyError) as exc:
         raise IngestError("corrupt", f"PDF could not be parsed: {exc}") from exc
+    metadata: dict = {"pages": len(pages)}
+    if scanned and ocr_available():
+        read = []
+        for number in scanned:
+            try:
+                pages[number - 1] = ocr_page(path, number)
+                read.append(number)
+            except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+                log.warning("OCR failed on page %d of %s: %s", number, path, exc)
+        scanned = [n for n in scanned if n not in read]
+        if read:
+            metadata["ocr_pages"] = ",".join(map(str, read))
+    if scanned:
+        metadata["pages_needing_ocr"] = ",".join(map(str, scanned))
     if not any(p.strip() for p in pages):
-        raise IngestError("no_text", f"no text layer on any of {len(pages)} pages — OCR required")
+        hint = "" if ocr_available() else " (install tesseract-ocr, tesseract-ocr-vie and poppler-utils)"
+        what = "scanned pages" if scanned else "text"
+        raise IngestError("no_text", f"no text layer on any of {len(pages)} pages ({what}) — OCR required{hint}")
     paragraphs: list[str] = []
     for page in pages:
         paragraphs.extend(join_page_lines(page.splitlines()))
-    return Loaded(paragraphs=paragraphs, metadata={"pages": len(pages)})
+    return Loaded(paragraphs=paragraphs, metadata=metadata)
+
+
+def _has_images(page) -> bool:
+    try:
+        resources = page.get("/Resources") or {}
+        xobjects = resources.get("/XObject") or {}
+        return any(xobjects[name].get_object().get("/Subtype") == "/Image" for name in xobjects)
+    except Exception:  # noqa: BLE001 - a damaged resource dictionary is not an image
+        return False
