@@ -69,6 +69,9 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
                   f"(chunking {report.ingest_seconds:.1f}s, embedding {report.embed_seconds:.1f}s)")
     if report.index_path is None:
         _fail("no document produced any text; the index was not changed")
+    if report.chunk_count == 0:
+        console.print("[yellow]no document produced any text: the index is empty (it serves, and answers "
+                      "that it has no information)[/]")
     console.print(f"index: {report.index_path}")
 
 

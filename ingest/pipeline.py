@@ -70,7 +70,7 @@ def build_document(path: Path, fmt: str, loaded: Loaded, source: str | None = No
                 headings[len(kept)] = loaded.headings[i]
             kept.append(clean)
     if not kept:
-        raise IngestError("no_text", "no readable text after extraction")
+        raise IngestError("empty", "no readable text (empty or only whitespace)")
     declared_title = normalize_text(loaded.title).replace("\n", " ")
     found = extract_metadata(kept, declared_title)
     shown = source or display_path(path)

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+import numpy as np
+
 from ingest.pipeline import IngestResult, ingest_paths
 from ingest.types import Chunk, FileStatus
 from vectorstore.embeddings import EmbeddingModel
-from vectorstore.store import IndexStore
+from vectorstore.store import IndexStore, index_exists
 
 # e5 reads at most 512 tokens including "passage: " (3 tokens) and the special tokens
 # that the counter already includes; keep a margin for tokenizer differences.
@@ -47,7 +49,11 @@ def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingMod
     if on_chunks:
         on_chunks(len(result.chunks))
     if not result.chunks:
-        return BuildReport(result, 0, ingest_done - started, 0.0, time.perf_counter() - started, None)
+        if index_exists(index_dir):  # never replace a working index with an empty one
+            return BuildReport(result, 0, ingest_done - started, 0.0, time.perf_counter() - started, None)
+        # a first batch of only empty files still leaves a valid, empty index to serve
+        path, _ = index_chunks([], index_dir, embeddings, extra={"files": [s.__dict__ for s in result.statuses]})
+        return BuildReport(result, 0, ingest_done - started, 0.0, time.perf_counter() - started, path)
     path, embed_seconds = index_chunks(result.chunks, index_dir, embeddings, on_embedded=on_embedded,
                                        extra={"files": [s.__dict__ for s in result.statuses]})
     return BuildReport(result, len(result.chunks), ingest_done - started, embed_seconds,
@@ -60,7 +66,8 @@ def index_chunks(chunks: Sequence[Chunk], index_dir: Path, embeddings: Embedding
     """Embed ``chunks`` and write them as a new index version; returns the version's
     path and the embedding time in seconds."""
     started = time.perf_counter()
-    vectors = embeddings.encode_passages([c.context_text for c in chunks], progress=on_embedded)
+    vectors = embeddings.encode_passages([c.context_text for c in chunks], progress=on_embedded) if chunks \
+        else np.zeros((0, embeddings.dimension), dtype=np.float32)
     embed_seconds = time.perf_counter() - started
     store = IndexStore.build(chunks, vectors, embedding_model=embeddings.model_id,
                              extra={"embedding_spec": embeddings.spec, **(extra or {})})

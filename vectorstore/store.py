@@ -53,7 +53,7 @@ class IndexStore:
         manifest = {
             "format_version": FORMAT_VERSION,
             "embedding_model": embedding_model,
-            "dimension": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
+            "dimension": int(vectors.shape[1]) if vectors.ndim == 2 else 0,  # 0 rows keep their width
             "chunk_count": len(chunks),
             "document_count": len({c.metadata.get("doc_id") for c in chunks}),
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.etree
+import lxml.html
 import trafilatura
 
 from ingest.errors import IngestError
@@ -11,8 +13,25 @@ from ingest.loaders.decode import decode_bytes
 from ingest.portal_text import is_chrome_line
 
 
+_MIN_TEASERS = 6
+_MIN_WORDS = 8
+_ARTICLE_PARAGRAPH_WORDS = 40
+
+
+def teaser_count(html: str) -> int:
+    """Headings that are links (``<h2><a>…``): a category or list page has one per teaser."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return 0
+    return len(tree.xpath("//h2[.//a] | //h3[.//a] | //h4[.//a]"))
+
+
 def load_html(html: str, url: str | None = None) -> Loaded:
     """Extract the main article of ``html`` with trafilatura (tables kept).
+
+    A list or category page (six or more linked headings and no paragraph of 40 words)
+    is rejected as ``index_page`` rather than merged into one text of unrelated teasers.
 
     trafilatura's ``deduplicate`` is left off: its cache is process-wide, so a page
     ingested twice (a re-upload, a second index) would lose its paragraphs.
@@ -27,6 +46,12 @@ def load_html(html: str, url: str | None = None) -> Loaded:
     text = getattr(doc, "text", None) if doc is not None else None
     if not text:
         raise IngestError("no_text", "no article text found in the HTML page")
+    if len(text.split()) < _MIN_WORDS:
+        raise IngestError("empty", f"the page has no article text (only {len(text.split())} word(s))")
+    longest = max((len(p.split()) for p in text.split("\n")), default=0)
+    if longest < _ARTICLE_PARAGRAPH_WORDS and teaser_count(html) >= _MIN_TEASERS:
+        raise IngestError("index_page", "a list/category page of links and teasers, no article: not indexed "
+                                        "(ingest the articles it links to)")
     metadata = {}
     if getattr(doc, "date", None):
         metadata["date"] = doc.date

@@ -89,9 +89,10 @@ def load(path: Path) -> Loaded:
     if scanned:
         metadata["pages_needing_ocr"] = ",".join(map(str, scanned))
     if not any(p.strip() for p in pages):
+        if not scanned:
+            raise IngestError("empty", f"no text and no scanned image on any of {len(pages)} pages (blank)")
         hint = "" if ocr_available() else " (install tesseract-ocr, tesseract-ocr-vie and poppler-utils)"
-        what = "scanned pages" if scanned else "text"
-        raise IngestError("no_text", f"no text layer on any of {len(pages)} pages ({what}) — OCR required{hint}")
+        raise IngestError("no_text", f"no text layer on {len(scanned)} scanned page(s) — OCR required{hint}")
     paragraphs: list[str] = []
     for page in pages:
         paragraphs.extend(join_page_lines(page.splitlines()))

