@@ -15,6 +15,15 @@ class Turn(BaseModel):
     content: str = Field(max_length=4000)
 
 
+class SearchFilters(BaseModel):
+    """Restrict retrieval by document metadata."""
+
+    doc_type: str | None = Field(None, max_length=60, description="Loại văn bản, e.g. Kế hoạch, Nghị quyết, Luật")
+    issuer: str | None = Field(None, max_length=200, description="Cơ quan ban hành (contained, accents ignored)")
+    date_from: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Ngày ban hành from (ISO)")
+    date_to: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Ngày ban hành to (ISO)")
+
+
 class ChatRequest(BaseModel):
     """``POST /v1/chat`` body."""
 
@@ -22,6 +31,7 @@ class ChatRequest(BaseModel):
     history: list[Turn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS,
                                 description="Earlier turns, oldest first (at most 20)")
     stream: bool = Field(False, description="Answer as Server-Sent Events (delta…, citations, done)")
+    filters: SearchFilters | None = None
 
 
 class CitationPublic(BaseModel):

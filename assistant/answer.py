@@ -51,19 +51,21 @@ class Assistant:
         self.stats = TermStats(texts)
         self.restorer = DiacriticRestorer.from_texts(texts)
 
-    def search(self, question: str, history: list[dict] | None = None, k: int = 5) -> tuple[SearchQuery, list[Hit]]:
-        """Retrieve the top ``k`` hits for a user turn (follow-ups condensed first)."""
+    def search(self, question: str, history: list[dict] | None = None, k: int = 5,
+               filters: dict | None = None) -> tuple[SearchQuery, list[Hit]]:
+        """Retrieve the top ``k`` hits for a user turn (follow-ups condensed first),
+        optionally restricted by metadata ``filters`` (doc_type, issuer, date_from, date_to)."""
         query = build_query(question, history, restore=self.restorer.restore)
-        return query, self.retriever.search(query.dense, query.keyword, k=k, refs=query.refs)
+        return query, self.retriever.search(query.dense, query.keyword, k=k, refs=query.refs, filters=filters)
 
-    def draft(self, question: str, history: list[dict] | None = None) -> Draft:
+    def draft(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Draft:
         """Retrieve and compose the extractive answer; the LLM path starts from this.
 
         The draft's answer is refused (:data:`REFUSAL_TEXT`, ``refused=True``) when the
         best evidence falls under the policy's thresholds.
         """
         started = time.perf_counter()
-        query, hits = self.search(question, history, k=self.policy.top_k)
+        query, hits = self.search(question, history, k=self.policy.top_k, filters=filters)
         retrieved = time.perf_counter()
         passages = hits[:self.policy.answer_passages]
         units = select_units(query.standalone, passages, self.stats, max_units=self.policy.max_units,
@@ -88,10 +90,10 @@ class Assistant:
                         query=query.standalone, debug=debug)
         return Draft(question, query, passages, answer)
 
-    def answer(self, question: str, history: list[dict] | None = None) -> Answer:
+    def answer(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Answer:
         """Answer ``question`` extractively from the index, citing passages as ``[n]``
         (see :meth:`draft`)."""
-        return self.draft(question, history).answer
+        return self.draft(question, history, filters).answer
 
 
 @dataclass

@@ -67,10 +67,10 @@ class Responder:
     def mode(self) -> str:
         return "llm" if self.generator else "extractive"
 
-    def respond(self, question: str, history: list[dict] | None = None) -> Final:
-        """The whole answer for one turn."""
+    def respond(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Final:
+        """The whole answer for one turn (``filters``: see :meth:`Assistant.search`)."""
         started = time.perf_counter()
-        draft = self.assistant.draft(question, history)
+        draft = self.assistant.draft(question, history, filters)
         timings = {"retrieval_ms": draft.answer.debug.get("retrieval_ms", 0.0)}
         if self.generator is None or draft.answer.refused:
             return Final(draft.answer, "refused" if draft.answer.refused else "extractive",
@@ -79,10 +79,11 @@ class Responder:
         answer, mode = self.generator.generate(draft)
         return Final(answer, mode, {**timings, "generation_ms": _ms(generated), "total_ms": _ms(started)})
 
-    def stream(self, question: str, history: list[dict] | None = None) -> Iterator[Event]:
+    def stream(self, question: str, history: list[dict] | None = None,
+               filters: dict | None = None) -> Iterator[Event]:
         """Events for one turn: deltas (possibly a reset and new deltas), then :class:`Final`."""
         started = time.perf_counter()
-        draft = self.assistant.draft(question, history)
+        draft = self.assistant.draft(question, history, filters)
         timings = {"retrieval_ms": draft.answer.debug.get("retrieval_ms", 0.0)}
         if self.generator is None or draft.answer.refused:
             for piece in pieces(draft.answer.answer):

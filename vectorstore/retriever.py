@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.normalize import nfc
+from ingest.normalize import fold_diacritics, nfc
 from ingest.types import Chunk
 from vectorstore.embeddings import EmbeddingModel
 from vectorstore.store import IndexStore
@@ -108,8 +108,31 @@ class HybridRetriever:
                     return taken
         return taken + [i for i in ranked if i not in taken][:k - len(taken)]
 
+    def allowed(self, filters: dict | None) -> np.ndarray | None:
+        """Boolean mask of the chunks that pass ``filters`` (None when nothing is filtered).
+
+        Keys: ``doc_type`` (equal, case-insensitive), ``issuer`` (contained, accents and
+        case ignored), ``date_from`` / ``date_to`` (ISO dates, inclusive; chunks of
+        undated documents are excluded when either is given).
+        """
+        filters = {k: v for k, v in (filters or {}).items() if v}
+        if not filters:
+            return None
+        mask = np.ones(len(self.store.chunks), dtype=bool)
+        for i, chunk in enumerate(self.store.chunks):
+            meta = chunk.metadata
+            if "doc_type" in filters and str(meta.get("doc_type", "")).lower() != filters["doc_type"].lower():
+                mask[i] = False
+            elif "issuer" in filters and fold_diacritics(filters["issuer"].lower()) not in \
+                    fold_diacritics(str(meta.get("issuer") or "").lower()):
+                mask[i] = False
+            elif ("date_from" in filters or "date_to" in filters) and not (
+                    meta.get("date") and filters.get("date_from", "") <= meta["date"] <= filters.get("date_to", "9999")):
+                mask[i] = False
+        return mask
+
     def search(self, dense_query: str, keyword_query: str | None = None, k: int = 5,
-               refs: list[str] | None = None) -> list[Hit]:
+               refs: list[str] | None = None, filters: dict | None = None) -> list[Hit]:
         """Top ``k`` chunks for a query.
 
         Args:
@@ -119,6 +142,7 @@ class HybridRetriever:
             k: number of hits, ≥ 1.
             refs: document numbers named in the question (a third ranking: chunks of
                 those documents, by keyword score).
+            filters: metadata filters (see :meth:`allowed`); only passing chunks are returned.
         Returns:
             Hits sorted by fused score, best first; fewer than ``k`` if the index is small.
         """
@@ -126,7 +150,13 @@ class HybridRetriever:
             return []
         dense = self.store.dense.scores(self.embeddings.encode_query(dense_query))
         keyword = self.store.keyword.scores(keyword_query or dense_query)
-        dense_top = _top(dense, self.candidates)
+        mask = self.allowed(filters)
+        if mask is not None:
+            if not mask.any():
+                return []
+            dense = np.where(mask, dense, -np.inf).astype(np.float32)
+            keyword = np.where(mask, keyword, 0.0).astype(np.float32)
+        dense_top = [i for i in _top(dense, self.candidates) if mask is None or mask[i]]
         keyword_top = _top(keyword, self.candidates, require_positive=True)
         fused: dict[int, float] = {}
         for rank, i in enumerate(dense_top, 1):
@@ -134,7 +164,7 @@ class HybridRetriever:
         for rank, i in enumerate(keyword_top, 1):
             fused[i] = fused.get(i, 0.0) + self.keyword_weight / (self.rrf_k + rank)
         if refs:
-            matched = self.reference_matches(refs)
+            matched = [i for i in self.reference_matches(refs) if mask is None or mask[i]]
             by_keyword = sorted(matched, key=lambda i: -keyword[i])[:_REFERENCE_DEPTH]
             for rank, i in enumerate(by_keyword, 1):
                 fused[i] = fused.get(i, 0.0) + self.reference_weight / (self.rrf_k + rank)

