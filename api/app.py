@@ -18,7 +18,8 @@ from api.config import Settings, get_settings
 from api.messages import MessageStore
 from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, ErrorMiddleware, RequestContextMiddleware
-from api.routes import chat, feedback, health, metrics, openai, search, widget
+from api.documents import DocumentManager
+from api.routes import chat, documents, feedback, health, metrics, openai, search, widget
 from api.security import RateLimiter
 from assistant.answer import Assistant
 from assistant.respond import Responder
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         settings: configuration (default: read from the environment).
         assistant / responder: ready components (tests); otherwise the index is loaded
             from ``index_dir`` or ``settings.index_dir``, and an LLM is attached when
-            the settings name one.
+            the settings name one. Document changes (admin API) are saved to that directory.
     Raises:
         IndexNotFoundError: when no index exists where it is expected.
     """
@@ -82,13 +83,15 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     app.state.messages = MessageStore(settings.database)
     app.state.metrics = Metrics()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    app.state.documents = DocumentManager(responder, index_dir or settings.index_dir, settings.upload_dir)
 
-    for module in (chat, search, feedback, openai, health, metrics, widget):
+    for module in (chat, search, feedback, openai, health, metrics, widget, documents):
         app.include_router(module.router)
 
     # added innermost first: errors → body limit → CORS → request context (outermost)
     app.add_middleware(ErrorMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       upload_bytes=settings.max_upload_bytes)
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
                        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
                        allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],

