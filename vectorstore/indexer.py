@@ -8,10 +8,11 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from ingest.pipeline import IngestResult, ingest_paths
+from ingest.pipeline import IngestResult, display_path, file_sha256, ingest_paths
 from ingest.types import Chunk, FileStatus
 from vectorstore.embeddings import EmbeddingModel
 from vectorstore.store import IndexStore, index_exists
+from vectorstore.update import updated_store
 
 # e5 reads at most 512 tokens including "passage: " (3 tokens) and the special tokens
 # that the counter already includes; keep a margin for tokenizer differences.
@@ -31,31 +32,66 @@ class BuildReport:
 
 
 def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingModel, *,
+                prune: bool = False,
                 on_file: Callable[[FileStatus], None] | None = None,
                 on_embedded: Callable[[int], None] | None = None,
                 on_chunks: Callable[[int], None] | None = None) -> BuildReport:
-    """Ingest ``paths`` and write a new index version to ``index_dir``.
+    """Ingest ``paths`` into the index in ``index_dir`` and write a new version of it.
 
-    Callbacks: ``on_file(status)`` after each file, ``on_chunks(total)`` once chunking
-    is done, ``on_embedded(n)`` after each embedded batch. The previous index stays live
-    until the new one is complete. If no file produced chunks, nothing is written
-    (``index_path`` is None).
+    Incremental when an index exists: a file whose path and content hash (SHA-256) are
+    already indexed is skipped (``unchanged``); a changed file replaces its old chunks;
+    a file whose exact bytes are indexed under another path is skipped (``duplicate``);
+    documents from other paths stay, unless ``prune`` drops those whose file is gone.
+    Only new chunks are encoded. The previous version stays live until the new one is
+    complete. Callbacks: ``on_file(status)`` per file, ``on_chunks(total new)``,
+    ``on_embedded(n)`` per encoded batch. ``index_path`` is None when nothing changed.
     """
     started = time.perf_counter()
     max_tokens = embeddings.max_tokens - _PREFIX_MARGIN
+    previous = IndexStore.load(index_dir) if index_exists(index_dir) else None
+    by_source: dict[str, tuple[str, set[str]]] = {}
+    by_hash: dict[str, str] = {}
+    for chunk in previous.chunks if previous else []:
+        meta = chunk.metadata
+        digest, docs = by_source.setdefault(meta.get("source", ""), (meta.get("sha256", ""), set()))
+        docs.add(meta.get("doc_id", ""))
+        by_hash.setdefault(meta.get("sha256", ""), meta.get("source", ""))
+    seen_sources: set[str] = set()
+
+    def skip(path: Path) -> FileStatus | None:
+        source = display_path(path)
+        seen_sources.add(source)
+        if not previous or not path.is_file():
+            return None
+        digest = file_sha256(path)
+        if by_source.get(source, ("", set()))[0] == digest:
+            return FileStatus(source, "skipped", reason="unchanged", message="already indexed, content unchanged")
+        if digest in by_hash and by_hash[digest] != source:
+            return FileStatus(source, "skipped", reason="duplicate", message=f"same bytes as {by_hash[digest]}")
+        return None
+
     result = ingest_paths(list(paths), count_tokens=embeddings.count_tokens, max_tokens=max_tokens,
-                          on_file=on_file)
+                          on_file=on_file, skip=skip)
     ingest_done = time.perf_counter()
     if on_chunks:
         on_chunks(len(result.chunks))
-    if not result.chunks:
-        if index_exists(index_dir):  # never replace a working index with an empty one
-            return BuildReport(result, 0, ingest_done - started, 0.0, time.perf_counter() - started, None)
+    changed = {s.path for s in result.statuses if s.status == "ok"}
+    remove = {doc for source, (_d, docs) in by_source.items() if source in changed for doc in docs}
+    if prune:
+        remove |= {doc for source, (_d, docs) in by_source.items()
+                   if source not in seen_sources and not Path(source).exists() for doc in docs}
+    extra = {"files": [s.__dict__ for s in result.statuses]}
+    if previous is None:
         # a first batch of only empty files still leaves a valid, empty index to serve
-        path, _ = index_chunks([], index_dir, embeddings, extra={"files": [s.__dict__ for s in result.statuses]})
-        return BuildReport(result, 0, ingest_done - started, 0.0, time.perf_counter() - started, path)
-    path, embed_seconds = index_chunks(result.chunks, index_dir, embeddings, on_embedded=on_embedded,
-                                       extra={"files": [s.__dict__ for s in result.statuses]})
+        path, embed_seconds = index_chunks(result.chunks, index_dir, embeddings, on_embedded=on_embedded, extra=extra)
+    elif not result.chunks and not remove:
+        path, embed_seconds = None, 0.0  # nothing changed: never write a needless (or empty) version
+    else:
+        embed_started = time.perf_counter()
+        store = updated_store(previous, embeddings, add=result.chunks, remove_doc_ids=remove)
+        store.manifest.update(extra)
+        path = store.save(index_dir)
+        embed_seconds = time.perf_counter() - embed_started
     return BuildReport(result, len(result.chunks), ingest_done - started, embed_seconds,
                        time.perf_counter() - started, path)
 

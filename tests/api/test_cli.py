@@ -22,7 +22,7 @@ def test_ingest_then_ask_json(tmp_path, cache_dir):
     (corpus / "hong.pdf").write_bytes(b"%PDF-1.4 not really")
     index = tmp_path / "index"
     result = _mttq("ingest", str(corpus), "--index", str(index), cache_dir=cache_dir)
-    assert "2 ok, 0 skipped, 1 failed" in result.stderr
+    assert "2 ok, 0 skipped (0 unchanged), 1 failed" in result.stderr
     assert "hong.pdf" in result.stderr and "corrupt" in result.stderr
 
     asked = _mttq("ask", "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là bao lâu?",
@@ -36,3 +36,25 @@ def test_ask_without_index_is_a_clear_error(tmp_path, cache_dir):
     result = _mttq("ask", "câu hỏi", "--index", str(tmp_path / "none"), cache_dir=cache_dir, check=False)
     assert result.returncode == 1
     assert "no index" in result.stderr and "mttq ingest" in result.stderr
+
+
+def test_ingest_is_incremental_and_prunes(tmp_path, cache_dir):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("huong-dan-giam-sat-cong-dong-an-binh.pdf", "hoi-dap-xa-nong-thon-moi-kieu-mau.txt"):
+        (corpus / name).write_bytes((SAMPLES / name).read_bytes())
+    index = tmp_path / "index"
+    _mttq("ingest", str(corpus), "--index", str(index), cache_dir=cache_dir)
+    again = _mttq("ingest", str(corpus), "--index", str(index), cache_dir=cache_dir)
+    assert "nothing changed" in again.stderr and "(2 unchanged)" in again.stderr
+    (corpus / "hoi-dap-xa-nong-thon-moi-kieu-mau.txt").write_text(
+        "Hỏi đáp nông thôn mới\nXã An Bình được công nhận đạt chuẩn nông thôn mới nâng cao ngày 01/01/2024.",
+        encoding="utf-8")
+    (corpus / "huong-dan-giam-sat-cong-dong-an-binh.pdf").unlink()
+    changed = _mttq("ingest", str(corpus), "--index", str(index), "--prune", cache_dir=cache_dir)
+    assert "1 ok" in changed.stderr
+    from vectorstore.store import IndexStore
+
+    sources = {c.metadata["file_name"] for c in IndexStore.load(index).chunks}
+    assert sources == {"hoi-dap-xa-nong-thon-moi-kieu-mau.txt"}
+    assert any("01/01/2024" in c.text for c in IndexStore.load(index).chunks)
