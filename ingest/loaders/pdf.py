@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError
 
 from ingest.errors import IngestError
 from ingest.loaders import Loaded
@@ -66,10 +66,15 @@ def load(path: Path) -> Loaded:
             except FileNotDecryptedError as exc:
                 raise IngestError("encrypted", "PDF is password-protected") from exc
         pages = [repair_split_syllables(page.extract_text() or "") for page in reader.pages]
+        for i, page in enumerate(reader.pages, 1):
+            if not pages[i - 1].strip():
+                _check_decompression(page, i)
         scanned = [i for i, page in enumerate(reader.pages, 1)
                    if len(pages[i - 1].strip()) < _MIN_PAGE_CHARS and _has_images(page)]
     except IngestError:
         raise
+    except LimitReachedError as exc:
+        raise IngestError("too_large", f"PDF content decompresses beyond pypdf's safe limit: {exc}") from exc
     except DependencyError as exc:
         raise IngestError("converter_missing", f"PDF needs an optional library: {exc}") from exc
     except (PdfReadError, FileNotDecryptedError, ValueError, KeyError) as exc:
@@ -97,6 +102,22 @@ def load(path: Path) -> Loaded:
     for page in pages:
         paragraphs.extend(join_page_lines(page.splitlines()))
     return Loaded(paragraphs=paragraphs, metadata=metadata)
+
+
+def _check_decompression(page, number: int) -> None:
+    """An empty page may be a page whose content stream hit pypdf's decompression limit
+    (a "flate bomb"); say so rather than call it blank.
+
+    Raises:
+        IngestError: ``too_large``.
+    """
+    try:
+        contents = page.get_contents()
+        if contents is not None:
+            contents.get_data()
+    except LimitReachedError as exc:
+        raise IngestError("too_large", f"page {number} decompresses beyond the safe limit "
+                                       f"(a decompression bomb?): not read") from exc
 
 
 def _has_images(page) -> bool:

@@ -153,3 +153,17 @@ def test_shared_case_07_empty_files(name, reason):
         fmt, loaded = load_file(path)
         build_document(path, fmt, loaded)
     assert err.value.reason == reason
+
+
+def test_shared_case_20_long_pdf_whole_and_flate_bomb_refused():
+    import resource
+
+    from ingest.pipeline import ingest_paths
+
+    folder = shared_path("cases", "20-huge-upload-long-doc")
+    result = ingest_paths([folder / "tai_lieu_400_trang.pdf", folder / "flate_bomb_300MB.pdf"])
+    long_doc, bomb = result.statuses
+    assert long_doc.status == "ok" and bomb.status == "failed" and bomb.reason == "too_large"
+    text = "\n".join(c.text for c in result.chunks)
+    assert "TL-9137" in text and text.count("Mục ") > 15_000  # every line of the 400 pages, none lost
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 2_000_000  # KiB: bounded memory
