@@ -114,8 +114,9 @@ def detect_and_convert(text: str, min_gain: float = 0.2, min_share: float = 0.85
     Vietnamese syllables and it beats the text as given by ``min_gain``.
 
     Returns:
-        ``(text, encoding)``; ``encoding`` is None when the text was left as it was.
+        ``(text, encoding)``: the text in NFC; ``encoding`` is None when it was not converted.
     """
+    text = unicodedata.normalize("NFC", text)  # decomposed Unicode is Unicode, not a legacy encoding
     baseline = syllable_share(text)
     best, best_name, best_share = text, None, baseline
     for name, fn in _CONVERTERS.items():

@@ -61,3 +61,16 @@ def test_shared_case_03_converted(name):
                    "hướng dẫn"):
         assert phrase in text
     assert " ".join(text.lower().split()) == " ".join(normalize_text(expected).lower().split())
+
+
+@pytest.mark.parametrize("name", ["thong_bao_nfc.txt", "thong_bao_nfd.txt", "thong_bao_tron_nfc_nfd.txt"])
+def test_shared_case_02_nfd_is_unicode_not_legacy(name):
+    from ingest.normalize import normalize_text
+
+    path = shared_path("cases", "02-nfd-unicode-text", name)
+    _fmt, loaded = load_file(path)
+    assert "legacy_encoding" not in loaded.metadata
+    text = normalize_text("\n".join(loaded.paragraphs))
+    reference = normalize_text(path.with_name("thong_bao_nfc.txt").read_text(encoding="utf-8"))
+    assert text == unicodedata.normalize("NFC", text)
+    assert " ".join(text.split()) == " ".join(reference.split())

@@ -167,3 +167,22 @@ def test_shared_case_20_long_pdf_whole_and_flate_bomb_refused():
     text = "\n".join(c.text for c in result.chunks)
     assert "TL-9137" in text and text.count("Mục ") > 15_000  # every line of the 400 pages, none lost
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 2_000_000  # KiB: bounded memory
+
+
+@pytest.mark.parametrize("case,name,status,reason", [
+    ("05-encrypted-pdf", "ke_hoach_co_mat_khau.pdf", "failed", "encrypted"),
+    ("05-encrypted-pdf", "ke_hoach_chi_han_che_quyen.pdf", "ok", ""),
+    ("05-encrypted-pdf", "ke_hoach_rc4_40bit.pdf", "ok", ""),
+    ("06-corrupt-pdf", "cat_cut_giua_chung.pdf", "failed", "corrupt"),
+    ("06-corrupt-pdf", "sai_offset_xref.pdf", "ok", ""),
+    ("06-corrupt-pdf", "thieu_eof.pdf", "ok", ""),
+    ("06-corrupt-pdf", "startxref_eof_cung_dong.pdf", "ok", ""),
+    ("06-corrupt-pdf", "thuc_ra_la_html.pdf", "ok", ""),
+])
+def test_shared_cases_05_06_encrypted_and_corrupt_pdfs(case, name, status, reason):
+    from ingest.pipeline import ingest_paths
+
+    result = ingest_paths([shared_path("cases", case, name)])
+    assert (result.statuses[0].status, result.statuses[0].reason) == (status, reason)
+    if status == "ok":
+        assert result.chunks and "\ufffd" not in "".join(c.text for c in result.chunks)
