@@ -65,7 +65,7 @@ def load(path: Path) -> Loaded:
                     raise IngestError("encrypted", "PDF is password-protected")
             except FileNotDecryptedError as exc:
                 raise IngestError("encrypted", "PDF is password-protected") from exc
-        pages = [repair_split_syllables(page.extract_text() or "") for page in reader.pages]
+        pages = [repair_split_syllables(_page_text(page)) for page in reader.pages]
         for i, page in enumerate(reader.pages, 1):
             if not pages[i - 1].strip():
                 _check_decompression(page, i)
@@ -102,6 +102,42 @@ def load(path: Path) -> Loaded:
     for page in pages:
         paragraphs.extend(join_page_lines(page.splitlines()))
     return Loaded(paragraphs=paragraphs, metadata=metadata)
+
+
+_SHORT_LINE_SHARE = 0.3
+
+
+def _broken_lines(text: str) -> bool:
+    """True when the extractor cut lines at every font change: many 1–2 character lines
+    (a Vietnamese letter drawn from a fallback font becomes a line of its own)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    return len(lines) >= 5 and sum(len(line.strip()) <= 2 for line in lines) / len(lines) >= _SHORT_LINE_SHARE
+
+
+def _page_text(page) -> str:
+    """The page's text; when the plain extraction cut lines at font changes, the text
+    pieces are put back together by their position on the page (same baseline → one
+    line, in x order)."""
+    text = page.extract_text() or ""
+    if not _broken_lines(text):
+        return text
+    pieces: list[tuple[float, float, str]] = []
+
+    def visit(piece, cm, tm, _font, _size):
+        if piece:
+            # device position: the text matrix's origin mapped by the current transformation
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            pieces.append((round(y), x, piece))
+
+    page.extract_text(visitor_text=visit)
+    lines: dict[float, list[tuple[float, str]]] = {}
+    for y, x, piece in pieces:
+        key = next((k for k in lines if abs(k - y) <= 2), y)
+        lines.setdefault(key, []).append((x, piece))
+    rebuilt = "\n".join("".join(p for _x, p in sorted(parts)).replace("\n", "")
+                        for _y, parts in sorted(lines.items(), key=lambda item: -item[0]))
+    return rebuilt if not _broken_lines(rebuilt) else text
 
 
 def _check_decompression(page, number: int) -> None:

@@ -186,3 +186,17 @@ def test_shared_cases_05_06_encrypted_and_corrupt_pdfs(case, name, status, reaso
     assert (result.statuses[0].status, result.statuses[0].reason) == (status, reason)
     if status == "ok":
         assert result.chunks and "\ufffd" not in "".join(c.text for c in result.chunks)
+
+
+@pytest.mark.parametrize("name", ["bao_cao_fallback_font.pdf", "bao_cao_nfd.pdf"])
+def test_shared_case_01_pdf_text_layers_repaired(name):
+    from ingest.normalize import normalize_text
+
+    path = shared_path("cases", "01-pdf-diacritics-split", name)
+    _fmt, loaded = load_file(path)
+    text = normalize_text("\n".join(loaded.paragraphs))
+    assert unicodedata.is_normalized("NFC", text)
+    for phrase in ("xã đạt chuẩn nông thôn mới nâng cao", "58,2 triệu đồng", "Ủy ban Mặt trận Tổ quốc"):
+        assert phrase in text
+    expected = normalize_text(path.with_name("expected_text.txt").read_text(encoding="utf-8"))
+    assert " ".join(text.lower().split()) == " ".join(expected.lower().split())
