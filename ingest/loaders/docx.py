@@ -34,6 +34,15 @@ def _paragraph_text(paragraph: Paragraph, seen: set[str]) -> str:
     return "".join(parts)
 
 
+def _running_header(document) -> str:
+    """The text of the first section's page header (page-number footers are dropped)."""
+    try:
+        section = document.sections[0]
+    except IndexError:
+        return ""
+    return " ".join(p.text.strip() for p in section.header.paragraphs if p.text.strip())[:300]
+
+
 def _table_rows(table: Table, seen: set[str] | None = None) -> list[str]:
     rows: list[str] = []
     for row in table.rows:
@@ -89,4 +98,7 @@ def load(path: Path) -> Loaded:
             paragraphs, legacy = converted.split("\n"), {encoding}
     title = (document.core_properties.title or "").strip()
     metadata = {"legacy_encoding": ",".join(sorted(legacy))} if legacy else {}
+    header = _running_header(document)
+    if header:
+        metadata["running_header"] = header  # kept once as metadata, not repeated in every chunk
     return Loaded(paragraphs=paragraphs, title=title, headings=headings, metadata=metadata)

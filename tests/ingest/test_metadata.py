@@ -41,3 +41,22 @@ def test_shared_case_10_report_header_gives_metadata_not_the_motto():
     assert meta["doc_type"] == "Báo cáo" and meta["so_hieu"] == "27/BC-MTTQ" and meta["date"] == "2025-12-05"
     assert meta["title"].startswith("Báo cáo kết quả thực hiện cuộc vận động")
     assert all("Độc lập - Tự do" not in c.heading_path[0] for c in result.chunks)
+
+
+def test_shared_case_10_order_rows_header_and_no_motto_chunk():
+    import json
+
+    from ingest.pipeline import ingest_paths
+    from tests.conftest import shared_path
+
+    path = shared_path("cases", "10-docx-tables-headers", "bao_cao_mttq_2025.docx")
+    expected = json.loads(path.with_name("expected.json").read_text(encoding="utf-8"))
+    result = ingest_paths([path])
+    text = "\n".join(c.text for c in result.chunks)
+    positions = [text.find(m) for m in expected["body_order_markers"]]
+    assert -1 not in positions and positions == sorted(positions)
+    for row in expected["table_rows"]:
+        assert " | ".join(row) in text
+    assert result.chunks[0].metadata["running_header"] == expected["header_text"]
+    motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"
+    assert all(c.text.replace("\n", " ").strip() != motto for c in result.chunks)
