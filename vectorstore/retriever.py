@@ -16,6 +16,18 @@ from vectorstore.store import IndexStore
 RRF_K = 60
 CANDIDATES = 50
 PER_DOCUMENT = 3
+_NEAR_COPY = 0.9
+
+
+def _superseded(chunks: list[Chunk]) -> set[int]:
+    """Chunks of documents that a later-dated document with the same số hiệu replaces."""
+    latest: dict[str, str] = {}
+    for c in chunks:
+        so_hieu, issued = c.metadata.get("so_hieu"), c.metadata.get("date")
+        if so_hieu and issued and issued > latest.get(so_hieu, ""):
+            latest[so_hieu] = issued
+    return {i for i, c in enumerate(chunks)
+            if c.metadata.get("so_hieu") in latest and (c.metadata.get("date") or "") < latest[c.metadata["so_hieu"]]}
 _REFERENCE_DEPTH = 10  # a named document lends its best chunks, not all of them, to the fusion
 
 
@@ -69,6 +81,8 @@ class HybridRetriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.per_document = per_document
+        self._superseded = _superseded(store.chunks)
+        self._signatures: dict[int, frozenset[str]] = {}
         # what identifies each chunk's document: its số hiệu and title (file names carry dates)
         self._labels = [nfc(" ".join(str(c.metadata.get(k) or "") for k in ("so_hieu", "title"))).lower()
                         for c in store.chunks]
@@ -91,10 +105,33 @@ class HybridRetriever:
                 found += [i for i, label in enumerate(self._labels) if pattern.search(label)]
         return list(dict.fromkeys(found))
 
+    def _signature(self, i: int) -> frozenset[str]:
+        if i not in self._signatures:
+            self._signatures[i] = frozenset(fold_diacritics(w) for w in re.findall(r"\w+", self.store.chunks[i].text.lower()))
+        return self._signatures[i]
+
+    def _distinct(self, ranked: list[int]) -> list[int]:
+        """``ranked`` without chunks of superseded documents (the same số hiệu exists with a
+        later date) and without near-copies (word-set Jaccard ≥ 0.9) of a better-ranked
+        chunk from another document, e.g. the same law as .doc and .pdf."""
+        kept: list[int] = []
+        for i in ranked:
+            if i in self._superseded:
+                continue
+            words = self._signature(i)
+            doc = self.store.chunks[i].metadata.get("doc_id")
+            if any(self.store.chunks[j].metadata.get("doc_id") != doc and words and
+                   len(words & self._signature(j)) / len(words | self._signature(j)) >= _NEAR_COPY
+                   for j in kept):
+                continue
+            kept.append(i)
+        return kept
+
     def _diversify(self, ranked: list[int], k: int) -> list[int]:
         """The top ``k`` of ``ranked`` with at most ``per_document`` chunks of one document,
         so that a question spanning documents sees each of them; the best remaining
         chunks fill up when there are too few documents."""
+        ranked = self._distinct(ranked[:k * 4])
         if not self.per_document:
             return ranked[:k]
         taken: list[int] = []

