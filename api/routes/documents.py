@@ -1,6 +1,9 @@
 """Admin document management: ``/v1/documents`` (upload, list, get, delete)."""
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote
+
 from fastapi import APIRouter, HTTPException, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
@@ -8,6 +11,20 @@ from api.security import AdminOnly
 
 router = APIRouter(tags=["documents (admin)"])
 _COPY_BLOCK = 1 << 20
+_FILENAME_STAR = re.compile(r"filename\*\s*=\s*([\w!#$&+.^`|~-]+)'[\w-]*'([^;\s]+)", re.IGNORECASE)
+
+
+def uploaded_name(upload: UploadFile) -> str:
+    """The file's name as sent: RFC 5987 ``filename*=UTF-8''…`` wins over ``filename``
+    (browsers and clients put the real Vietnamese name there)."""
+    disposition = upload.headers.get("content-disposition", "")
+    match = _FILENAME_STAR.search(disposition)
+    if match:
+        try:
+            return unquote(match.group(2), encoding=match.group(1), errors="strict")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return upload.filename or "upload"
 
 
 def _manager(request: Request):
@@ -24,7 +41,7 @@ async def upload_document(request: Request, file: UploadFile, _admin: AdminOnly)
     The size limit (``MTTQ_MAX_UPLOAD_BYTES``) is enforced while the body streams in (413).
     """
     manager = _manager(request)
-    job, path = manager.new_job(file.filename or "upload")
+    job, path = manager.new_job(uploaded_name(file))
     limit = request.app.state.settings.max_upload_bytes
     size = 0
     with open(path, "wb") as out:

@@ -117,3 +117,32 @@ def test_upload_keeps_the_vietnamese_display_name_and_writes_inside_the_upload_d
     assert stored.startswith(str(tmp_path / "data" / "uploads"))
     hit = _search(client, "hội nghị tổng kết cuộc vận động tổ chức ngày nào")[0]
     assert hit["metadata"]["source"] == name
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("01_nfc.multipart", "_nfc_name"),
+    ("02_nfd_macos.multipart", "_nfc_name"),
+    ("03_long_name_over_255_bytes.multipart", None),
+    ("04_rfc5987_filename_star.multipart", "_nfc_name"),
+    ("05_path_traversal.multipart", r"../../Báo cáo/..\..\Quyết định.txt"),
+    ("06_reserved_chars.multipart", "Tờ trình: số 12/TTr-UBND *bản cuối*? <sửa>.txt"),
+])
+def test_shared_case_19_upload_names(client, tmp_path, body, expected):
+    import json
+    import os
+
+    from tests.conftest import shared_path
+
+    folder = shared_path("cases", "19-unicode-filename-upload")
+    meta = json.loads((folder / "requests.json").read_text(encoding="utf-8"))
+    res = client.post("/v1/documents", content=(folder / body).read_bytes(),
+                      headers={"Content-Type": meta["_content_type_header"], **ADMIN})
+    assert res.status_code == 202, res.text
+    job = client.manager.jobs[res.json()["id"]]
+    if expected is not None:
+        assert job.file_name == (meta[expected] if expected.startswith("_") else expected)
+    stored = job.stored_path
+    assert stored.startswith(str(tmp_path / "data" / "uploads"))
+    assert len(os.path.basename(stored).encode("utf-8")) <= 255
+    client.manager.wait()
+    assert job.status in ("ok", "duplicate", "failed")
