@@ -83,10 +83,6 @@ class HealthResponse(BaseModel):
     index_created_at: str | None = None
 
 
-class ErrorResponse(BaseModel):
-    detail: str
-
-
 class FeedbackCreate(BaseModel):
     """``POST /v1/feedback`` body."""
 

@@ -9,6 +9,7 @@ from assistant.diacritics import DiacriticRestorer
 from assistant.extractive import TermStats, answer_text, select_units
 from assistant.query import SearchQuery, build_query
 from assistant.types import Answer, Citation
+from ingest.normalize import syllables
 from vectorstore.retriever import Hit, HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -47,9 +48,9 @@ class Assistant:
     def __init__(self, retriever: HybridRetriever, policy: AnswerPolicy | None = None) -> None:
         self.retriever = retriever
         self.policy = policy or AnswerPolicy()
-        texts = [c.context_text for c in retriever.store.chunks]
-        self.stats = TermStats(texts)
-        self.restorer = DiacriticRestorer.from_texts(texts)
+        tokens = [syllables(c.context_text) for c in retriever.store.chunks]  # once, for both
+        self.stats = TermStats.from_tokens(tokens)
+        self.restorer = DiacriticRestorer.from_tokens(tokens)
 
     def search(self, question: str, history: list[dict] | None = None, k: int = 5,
                filters: dict | None = None) -> tuple[SearchQuery, list[Hit]]:

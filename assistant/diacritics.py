@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ingest.normalize import fold_diacritics, has_diacritics, syllables
 
@@ -46,6 +46,11 @@ class DiacriticRestorer:
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> "DiacriticRestorer":
         """Count lower-cased syllables and adjacent pairs in ``texts``."""
+        return cls.from_tokens(syllables(t) for t in texts)
+
+    @classmethod
+    def from_tokens(cls, token_lists: Iterable[Sequence[str]]) -> "DiacriticRestorer":
+        """Like :meth:`from_texts`, for texts already split into lower-case syllables."""
         unigrams: Counter[str] = Counter()
         bigrams: Counter[tuple[str, str]] = Counter()
         for phrase in _QUESTION_PHRASES:
@@ -54,8 +59,7 @@ class DiacriticRestorer:
                 unigrams[word] += _SEED_WEIGHT
             for pair in zip(words, words[1:]):
                 bigrams[pair] += _SEED_WEIGHT
-        for text in texts:
-            words = syllables(text)
+        for words in token_lists:
             unigrams.update(words)
             bigrams.update(zip(words, words[1:]))
         return cls(unigrams, bigrams)

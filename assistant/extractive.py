@@ -151,10 +151,20 @@ class TermStats:
     """Document frequencies of folded syllables over a set of passages, for IDF."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.n = max(1, len(texts))
+        self._count([syllables(t) for t in texts])
+
+    @classmethod
+    def from_tokens(cls, token_lists: Sequence[Sequence[str]]) -> "TermStats":
+        """Stats from passages already split into lower-case syllables."""
+        stats = cls.__new__(cls)
+        stats._count(token_lists)
+        return stats
+
+    def _count(self, token_lists: Sequence[Sequence[str]]) -> None:
+        self.n = max(1, len(token_lists))
         df: Counter[str] = Counter()
-        for text in texts:
-            df.update({fold_diacritics(s) for s in syllables(text)})
+        for tokens in token_lists:
+            df.update({fold_diacritics(s) for s in tokens})
         self.df = df
 
     def idf(self, term: str) -> float:
@@ -202,13 +212,11 @@ def _forms(text: str, fold: bool) -> list[str]:
     return [fold_diacritics(w) for w in words] if fold else words
 
 
-def _local_weights(weights: dict[str, float], texts: list[str]) -> dict[str, float]:
+def _local_weights(weights: dict[str, float], sets: list[set[str]]) -> dict[str, float]:
     """Re-weight terms by how well they tell the candidate sentences apart: a term in
     every candidate (the entity all passages are about) counts half, a term in one
     candidate (what the question asks about it) counts fully — IDF computed over the
     candidates themselves (Robertson & Zaragoza 2009), scaled to [0.5, 1]."""
-    fold = all(t == fold_diacritics(t) for t in weights)
-    sets = [set(_forms(t, fold)) for t in texts]
     n = len(sets) or 1
     local = {t: math.log(1 + (n + 1) / (sum(t in s for s in sets) + 1)) for t in weights}
     top = max(local.values(), default=1.0) or 1.0
@@ -217,7 +225,8 @@ def _local_weights(weights: dict[str, float], texts: list[str]) -> dict[str, flo
 
 def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, float],
                context: set[str] | None = None, kind: str | None = None,
-               rank_weights: dict[str, float] | None = None, fold: bool = True) -> tuple[float, float]:
+               rank_weights: dict[str, float] | None = None, fold: bool = True,
+               words: list[str] | None = None) -> tuple[float, float]:
     """Score of ``unit`` for the question and the share of topic weight it covers.
 
     Args:
@@ -229,13 +238,14 @@ def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, fl
             returned coverage always uses ``weights``.
         fold: compare accent-folded syllables (a question typed without accents) or
             exact ones (with accents: "họp" is not "hợp").
+        words: the unit's syllables as :func:`_forms` gives them, when already computed.
     Returns:
         ``(score, coverage)``: coverage is the IDF-weighted fraction of the
         question's content terms present (0–1); the score adds 0.5 × the fraction of
         adjacent term pairs present and 0.3 when the unit holds the kind of fact asked
         for. A unit that is itself a question, or a fragment under 4 words, is discounted.
     """
-    words = _forms(unit, fold)
+    words = words if words is not None else _forms(unit, fold)
     present = set(words)
     context = context or set()
 
@@ -304,12 +314,13 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     units = [(h, position, text) for h, hit in enumerate(hits)
              for position, text in enumerate(split_units(hit.chunk.text))
              if not looks_like_instruction(text)]  # documents are data: orders in them are never answers
-    rank_weights = _local_weights(weights, [text for _h, _p, text in units])
+    forms = [_forms(text, fold) for _h, _p, text in units]
+    rank_weights = _local_weights(weights, [set(f) for f in forms])
     contexts = [_context_terms(hit, fold) for hit in hits]
     candidates: list[Unit] = []
-    for h, position, text in units:
+    for (h, position, text), words in zip(units, forms):
         prior = 1.0 - 0.04 * h
-        score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold)
+        score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold, words)
         candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
                                position=position, typed=has_kind(text, kind, turn)))
     candidates.sort(key=lambda u: -u.score)

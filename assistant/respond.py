@@ -63,10 +63,6 @@ class Responder:
         self.assistant = assistant
         self.generator = generator
 
-    @property
-    def mode(self) -> str:
-        return "llm" if self.generator else "extractive"
-
     def respond(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Final:
         """The whole answer for one turn (``filters``: see :meth:`Assistant.search`)."""
         started = time.perf_counter()

@@ -83,9 +83,15 @@ class HybridRetriever:
         self.per_document = per_document
         self._superseded = _superseded(store.chunks)
         self._signatures: dict[int, frozenset[str]] = {}
+        self._lowered: list[str] | None = None
         # what identifies each chunk's document: its số hiệu and title (file names carry dates)
         self._labels = [nfc(" ".join(str(c.metadata.get(k) or "") for k in ("so_hieu", "title"))).lower()
                         for c in store.chunks]
+
+    def _lowered_texts(self) -> list[str]:
+        if self._lowered is None:
+            self._lowered = [c.text.lower() for c in self.store.chunks]
+        return self._lowered
 
     def reference_matches(self, refs: list[str]) -> list[int]:
         """Chunks of the documents a question names by number.
@@ -99,7 +105,7 @@ class HybridRetriever:
             ref = nfc(ref).lower()
             if any(ch in ref for ch in "/-"):
                 labelled = [i for i, label in enumerate(self._labels) if ref in label]
-                found += labelled or [i for i, c in enumerate(self.store.chunks) if ref in c.text.lower()]
+                found += labelled or [i for i, text in enumerate(self._lowered_texts()) if ref in text]
             else:  # "318" names "318/QĐ-UBND" or a title "… 318 …", not a date "…-18"
                 pattern = re.compile(rf"(?<![\w/.-]){re.escape(ref)}(?![\w.-])")
                 found += [i for i, label in enumerate(self._labels) if pattern.search(label)]
