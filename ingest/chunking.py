@@ -64,6 +64,7 @@ class _Section:
     path: list[str]
     paragraphs: list[str]
     heading_lines: list[str]
+    lead: int = 0  # how many of ``paragraphs`` are heading lines (its own and pending ones)
 
 
 def _sections(doc: Document) -> list[_Section]:
@@ -107,6 +108,7 @@ def _sections(doc: Document) -> list[_Section]:
             pending.extend(section.heading_lines)
             continue
         # heading lines stay in the text too: people quote "Điều 9. …", and nothing is lost
+        section.lead = len(pending) + len(section.heading_lines)
         section.paragraphs = pending + section.heading_lines + section.paragraphs
         pending = []
         kept.append(section)
@@ -169,13 +171,22 @@ def chunk_document(doc: Document, *, doc_id: str, max_tokens: int = 480, target_
         units: list[str] = []
         for para in section.paragraphs:
             units.extend([para] if count_tokens(para) <= budget else _split_long(para, budget, count_tokens))
-        for unit in units:
-            n = count_tokens(unit)
-            if body and (size + n > target):
-                chunks.append(_make_chunk(doc, doc_id, len(chunks), body, path))
-                body, size = [], 0
+        headings_only = section.lead > 0  # a heading never stands alone as a chunk
+        k = 0
+        while k < len(units):
+            unit, n = units[k], count_tokens(units[k])
+            k += 1
+            if body and size + n > target:
+                if not headings_only:
+                    chunks.append(_make_chunk(doc, doc_id, len(chunks), body, path))
+                    body, size = [], 0
+                elif size + n > budget:  # the heading takes the start of its first paragraph
+                    head, *rest = _split_long(unit, max(16, budget - size), count_tokens)
+                    units[k:k] = rest
+                    unit, n = head, count_tokens(head)
             body.append(unit)
             size += n
+            headings_only = headings_only and k <= section.lead
         if body:
             chunks.append(_make_chunk(doc, doc_id, len(chunks), body, path))
     return chunks

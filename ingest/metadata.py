@@ -163,6 +163,23 @@ def find_issuer(paragraphs: list[str]) -> str | None:
     return None
 
 
+def type_from_title(title: str) -> str | None:
+    """The document type a title starts with, for documents without a capitalised type
+    line (Markdown or web copies): "Luật Cư trú" → "Luật", "Bộ luật dân sự" → "Luật",
+    "Nghị định 12/2024/NĐ-CP …" → "Nghị định". The word after the type must be a name or
+    a number ("Luật sư …" is not a law); None otherwise."""
+    words = title.split()
+    for name in sorted(DOC_TYPES, key=len, reverse=True):
+        n = len(name.split())
+        if [w.upper() for w in words[:n]] != name.split():
+            continue
+        nxt = words[n] if len(words) > n else ""
+        if name in ("BỘ LUẬT", "HIẾN PHÁP") or nxt[:1].isupper() or nxt[:1].isdigit() or nxt.lower() == "số":
+            return DOC_TYPES[name]
+        return None
+    return None
+
+
 def extract_metadata(paragraphs: list[str], declared_title: str = "") -> dict[str, str]:
     """All header metadata found in the first paragraphs of a document.
 
@@ -184,6 +201,7 @@ def extract_metadata(paragraphs: list[str], declared_title: str = "") -> dict[st
     if issued:
         found["date"] = issued
     doc_type, title = find_type_and_title(paragraphs)
+    doc_type = doc_type or type_from_title(declared_title)
     if doc_type:
         found["doc_type"] = doc_type
     if title:

@@ -1,4 +1,4 @@
-"""Markdown: front matter, ``#`` headings, tables row by row, inline markup removed."""
+"""Markdown: front matter, ``#`` headings, tables row by row, list items as paragraphs, inline markup removed."""
 from __future__ import annotations
 
 import re
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ingest.loaders import Loaded
 from ingest.loaders.decode import decode_bytes
+from ingest.sentences import LIST_ITEM
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -68,6 +69,8 @@ def load_markdown(text: str) -> Loaded:
                 if row:
                     paragraphs.append(row)
         else:
+            if block and LIST_ITEM.match(line):
+                flush()  # official texts put each "1.", "a)", "-" item on its own line
             block.append(line)
     flush()
     return Loaded(paragraphs=paragraphs, title=title, headings=headings)

@@ -64,3 +64,14 @@ def test_no_text_lost_when_headings_have_no_body_or_body_looks_like_headings():
     body = "\n".join(c.text for c in chunks).split("\n")
     assert body == lines
     assert heading_level("Mục 397.0: thôn 5 vận động nhân dân tham gia làm đường") is None
+
+
+def test_a_heading_never_stands_alone_as_a_chunk():
+    body = " ".join(f"Khoản {i} quy định việc thứ {i} của thành viên trong khu dân cư." for i in range(60))
+    doc = Document(text=f"Điều 2. Giải thích từ ngữ\n{body}", metadata={"title": "Luật Thử nghiệm"})
+    chunks = chunk_document(doc, doc_id="d", max_tokens=200, target_tokens=120)
+    assert len(chunks) > 2
+    assert chunks[0].text.startswith("Điều 2. Giải thích từ ngữ\nKhoản 0")
+    assert all(c.text.strip() != "Điều 2. Giải thích từ ngữ" for c in chunks)
+    joined = " ".join(c.text.replace("\n", " ") for c in chunks)
+    assert all(f"Khoản {i} quy định" in joined for i in range(60))  # nothing dropped

@@ -45,6 +45,17 @@ def test_markdown_front_matter_headings_and_markup():
     assert not any("---" in p or p.startswith("title:") for p in loaded.paragraphs)
 
 
+def test_markdown_list_items_on_their_own_lines_stay_paragraphs():
+    from ingest.loaders.markdown import load_markdown
+
+    loaded = load_markdown("# Luật Thử nghiệm\n\nĐiều 2. Giải thích từ ngữ\n\nTrong Luật này:\n"
+                           "1. Thôn là cộng đồng dân cư.\n2. Xã là đơn vị hành chính.\n"
+                           "a) điểm một\nnối tiếp điểm một\n- gạch đầu dòng\n")
+    assert loaded.paragraphs == ["Luật Thử nghiệm", "Điều 2. Giải thích từ ngữ", "Trong Luật này:",
+                                 "1. Thôn là cộng đồng dân cư.", "2. Xã là đơn vị hành chính.",
+                                 "a) điểm một nối tiếp điểm một", "- gạch đầu dòng"]
+
+
 def test_doc_via_antiword():
     if not shutil.which("antiword") and not shutil.which("catdoc"):
         pytest.skip("antiword/catdoc not installed")

@@ -60,3 +60,13 @@ def test_shared_case_10_order_rows_header_and_no_motto_chunk():
     assert result.chunks[0].metadata["running_header"] == expected["header_text"]
     motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc"
     assert all(c.text.replace("\n", " ").strip() != motto for c in result.chunks)
+
+
+def test_document_type_from_a_declared_title():
+    from ingest.metadata import type_from_title
+
+    assert extract_metadata(["Điều 1. Phạm vi điều chỉnh", "Luật này quy định …"], "Luật Cư trú")["doc_type"] == "Luật"
+    assert type_from_title("Bộ luật dân sự") == "Luật"
+    assert type_from_title("Nghị định 12/2024/NĐ-CP về …") == "Nghị định"
+    assert type_from_title("Luật sư tư vấn miễn phí cho người dân") is None  # a profession, not a law
+    assert type_from_title("Ngày hội Đại đoàn kết") is None
