@@ -8,6 +8,7 @@ from pathlib import Path
 from api.config import Settings
 from assistant.answer import Assistant
 from assistant.llm import LLMGenerator, chat_model_from
+from assistant.reranker import DEFAULT_WEIGHTS
 from assistant.respond import Responder
 from vectorstore.embeddings import EmbeddingModel, load_embeddings
 from vectorstore.retriever import HybridRetriever
@@ -36,8 +37,10 @@ def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assista
                                 keyword_weight=settings.rrf_keyword_weight,
                                 reference_weight=settings.rrf_reference_weight,
                                 candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k,
-                                per_document=settings.retrieval_per_document)
-    return Assistant(retriever)
+                                per_document=settings.retrieval_per_document,
+                                section_chars=settings.retrieval_section_chars)
+    weights = (settings.reranker_weights or DEFAULT_WEIGHTS) if settings.reranker else None
+    return Assistant(retriever, reranker_weights=weights)
 
 
 def open_responder(settings: Settings, index_dir: Path | None = None) -> Responder:

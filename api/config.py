@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     retrieval_candidates: int = Field(50, ge=5, le=1000, description="Depth read from each ranking")
     retrieval_per_document: int = Field(3, ge=0, description="Most chunks of one document per result; 2 "
                                         "helps questions spanning documents, costs single-document recall")
+    retrieval_section_chars: int = Field(4000, ge=0, description="A hit returns its section (e.g. its Điều) "
+                                         "as one passage, whole up to this many characters; 0: chunks alone")
+    # second stage (assistant/reranker.py); weights learned by bench/train_reranker.py
+    reranker: bool = Field(False, description="Re-score the fused candidates with the feature reranker "
+                           "(helps legal codes, costs the MTTQ corpus; docs/evaluation.md)")
+    reranker_weights: Path | None = Field(None, description="Weights file; default: the one shipped in "
+                                          "assistant/data/reranker.json")
 
     # public-endpoint safety
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

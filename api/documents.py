@@ -174,5 +174,7 @@ class DocumentManager:
         old = self.responder.assistant.retriever
         retriever = HybridRetriever(store, old.embeddings, dense_weight=old.dense_weight,
                                     keyword_weight=old.keyword_weight, reference_weight=old.reference_weight,
-                                    candidates=old.candidates, rrf_k=old.rrf_k, per_document=old.per_document)
-        self.responder.assistant = Assistant(retriever, self.responder.assistant.policy)
+                                    candidates=old.ranking_depth, rrf_k=old.rrf_k, per_document=old.per_document,
+                                    section_chars=old.section_chars)
+        assistant = self.responder.assistant
+        self.responder.assistant = Assistant(retriever, assistant.policy, assistant.reranker_weights)

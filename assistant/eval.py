@@ -110,7 +110,7 @@ def evaluate(assistant: Assistant, questions: Iterable[dict[str, Any]], *, depth
         first: int | None = None
         gold_hit = [False] * len(gold)
         for rank, hit in enumerate(hits, 1):
-            matched = [is_hit(hit.chunk.text, g["quote"]) for g in gold]
+            matched = [is_hit(hit.passage.text, g["quote"]) for g in gold]
             if any(matched) and first is None:
                 first = rank
             if rank <= 5:

@@ -281,12 +281,22 @@ def _abbreviation_terms() -> frozenset[str]:
 def _context_terms(hit: Hit, fold: bool = True) -> set[str]:
     meta = hit.chunk.metadata
     parts = [*hit.chunk.heading_path, meta.get("title", ""), meta.get("so_hieu") or "",
-             meta.get("doc_type") or "", hit.chunk.text.split("\n", 1)[0]]
+             meta.get("doc_type") or "", hit.passage.text.split("\n", 1)[0]]
     return set(_forms(" ".join(parts), fold))
 
 
+def _names_place(words: list[str], hit: Hit, places: list[list[str]]) -> bool:
+    """True when the unit (its folded ``words``) or its document's title, heading path or
+    source names one of ``places`` (each a list of folded syllables)."""
+    meta = hit.chunk.metadata
+    where = " ".join([*hit.chunk.heading_path, str(meta.get("title") or ""), str(meta.get("source") or "")])
+    texts = [words, [fold_diacritics(w) for w in syllables(where.replace("_", " "))]]
+    return any(any(text[i:i + len(p)] == p for i in range(len(text) - len(p) + 1)) for p in places for text in texts)
+
+
 def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_units: int = 3,
-                 relative_floor: float = 0.8, turn: str | None = None) -> list[Unit]:
+                 relative_floor: float = 0.8, turn: str | None = None,
+                 places: Sequence[str] = ()) -> list[Unit]:
     """The best answer units across ``hits``, best first.
 
     ``question`` is the standalone question (its terms are matched); ``turn`` is what
@@ -297,6 +307,10 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     The top unit is always returned (if any); others only when they score at least
     ``relative_floor`` × the best and are not already contained in a chosen unit.
     Earlier (better-ranked) hits win ties through a small rank prior.
+
+    ``places`` are the place names the question is about (:func:`assistant.query.place_names`):
+    a unit answers only if it, or its document's title, headings or source, names one of
+    them, so that "Hà Nam đã chi …" is not answered from a sentence about Nam Định.
     """
     # with accents typed, match them ("họp" is not "hợp"); without, match folded forms
     fold = not has_diacritics(question)
@@ -312,13 +326,16 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
         max_units = min(max_units, 2)
         relative_floor = max(relative_floor, 0.9)
     units = [(h, position, text) for h, hit in enumerate(hits)
-             for position, text in enumerate(split_units(hit.chunk.text))
+             for position, text in enumerate(split_units(hit.passage.text))
              if not looks_like_instruction(text)]  # documents are data: orders in them are never answers
     forms = [_forms(text, fold) for _h, _p, text in units]
     rank_weights = _local_weights(weights, [set(f) for f in forms])
     contexts = [_context_terms(hit, fold) for hit in hits]
+    wanted = [[fold_diacritics(w) for w in syllables(p)] for p in places]
     candidates: list[Unit] = []
     for (h, position, text), words in zip(units, forms):
+        if wanted and not _names_place([fold_diacritics(w) for w in words], hits[h], wanted):
+            continue
         prior = 1.0 - 0.04 * h
         score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold, words)
         candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
@@ -348,7 +365,7 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
 
 def _extend_with_list(unit: Unit, hits: Sequence[Hit]) -> Unit | None:
     """For list questions: if the unit's paragraph is followed by list items, take them too."""
-    paragraphs = [p for p in hits[unit.hit_index].chunk.text.split("\n") if p.strip()]
+    paragraphs = [p for p in hits[unit.hit_index].passage.text.split("\n") if p.strip()]
     for i, para in enumerate(paragraphs):
         if unit.text in para and i + 1 < len(paragraphs) and LIST_ITEM.match(paragraphs[i + 1]) \
                 and not LIST_ITEM.match(para):

@@ -51,7 +51,7 @@ def build_messages(draft: Draft) -> list[BaseMessage]:
     for n, hit in enumerate(draft.passages, 1):
         meta = hit.chunk.metadata
         label = ", ".join(x for x in (meta.get("title"), meta.get("so_hieu"), meta.get("date")) if x)
-        text = redact_instructions(hit.chunk.text.replace("</tai_lieu>", ""))
+        text = redact_instructions(hit.passage.text.replace("</tai_lieu>", ""))
         blocks.append(f"[{n}] {label}\n<tai_lieu>\n{text}\n</tai_lieu>")
     user = "Các đoạn tài liệu:\n\n" + "\n\n".join(blocks) + f"\n\nCâu hỏi: {draft.query.standalone}"
     return [SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]
@@ -69,12 +69,12 @@ def finish(draft: Draft, text: str) -> tuple[Answer, str]:
     """
     if _is_refusal(text):
         return Answer(REFUSAL_TEXT, [], True, draft.query.standalone), "refused"
-    check = verify_answer(text, [h.chunk.text for h in draft.passages])
+    check = verify_answer(text, [h.passage.text for h in draft.passages])
     if not check.ok:
         log.warning("generated answer failed verification (%s); using the extractive answer", check.problem)
         return draft.answer, f"fallback:{check.problem}"
     # citation ids keep the passage numbers the model saw, so the streamed text stays valid
-    citations = [citation_for(n, draft.passages[n - 1], draft.passages[n - 1].chunk.text) for n in check.cited]
+    citations = [citation_for(n, draft.passages[n - 1], draft.passages[n - 1].passage.text) for n in check.cited]
     return Answer(text.strip(), citations, False, draft.query.standalone, debug={"mode": "llm"}), "generated"
 
 

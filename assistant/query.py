@@ -181,6 +181,53 @@ class SearchQuery:
     refs: list[str] = field(default_factory=list)  # document numbers named in the question
 
 
+_ADMIN_MARKERS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "thôn", "ấp",
+                  "bản", "tổ dân phố", "khu dân cư", "tp", "tp."}
+_PLACE_PREPOSITIONS = {"ở", "tại", "của"}
+
+
+def _is_name_word(word: str) -> bool:
+    return bool(word) and word[0].isupper() and not word.isupper()
+
+
+def place_names(question: str) -> list[str]:
+    """Place names the question is about: a capitalised run after an administrative
+    word ("xã Lương Minh", "tỉnh Quảng Ninh"), or of two or more words after "ở" / "tại" /
+    "của" or at the start of the question ("Hà Nam đã chi …", "ở Đắk Lắk").
+
+    Returns the names as written, in order, without repeats. Questions typed without
+    capitals yield none (the check that uses them is then skipped).
+    """
+    raw = normalize_inline(question).split()
+    words = [w.strip(".,;:!?()“”\"'") for w in raw]
+    names: list[str] = []
+    i = 0
+    while i < len(words):
+        lower = words[i].lower()
+        two = f"{lower} {words[i + 1].lower()}" if i + 1 < len(words) else ""
+        three = f"{two} {words[i + 2].lower()}" if i + 2 < len(words) else ""
+        marker_len, minimum = 0, 2
+        for length, phrase in ((3, three), (2, two), (1, lower)):
+            if phrase in _ADMIN_MARKERS:
+                marker_len, minimum = length, 1
+                break
+        if not marker_len and lower in _PLACE_PREPOSITIONS:
+            marker_len = 1
+        start = i + marker_len if marker_len else (0 if i == 0 else -1)
+        if start >= 0:
+            end = start
+            while end < len(words) and _is_name_word(words[end]) and words[end].lower() not in _ADMIN_MARKERS:
+                end += 1
+                if raw[end - 1][-1] in ".,;:!?)”\"'":
+                    break  # punctuation ends a name
+            if end - start >= minimum and not (start == 0 and words[0].lower() in STOPWORDS):
+                names.append(" ".join(words[start:end]))
+                i = end
+                continue
+        i += 1
+    return list(dict.fromkeys(names))
+
+
 def build_query(question: str, history: list[dict] | None = None,
                 restore: Callable[[str], str] | None = None) -> SearchQuery:
     """Build the retrieval queries for ``question`` given earlier turns.

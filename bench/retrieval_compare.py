@@ -93,7 +93,7 @@ def run_mttq(args) -> dict:
         return next((i for i, t in enumerate(texts[:10], 1) if any(is_hit(t, g["quote"]) for g in q["gold"])), None)
 
     systems: dict[str, Callable[[dict], list[str]]] = {
-        "ours (hybrid)": lambda q: [h.chunk.text for h in assistant.search(q["question"], q.get("history"), k=10)[1]],
+        "ours (hybrid)": lambda q: [h.passage.text for h in assistant.search(q["question"], q.get("history"), k=10)[1]],
     }
     w = bm25_ranker(units, words)
     sb = bm25_ranker(units, syllables_bigrams)

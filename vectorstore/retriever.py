@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Sequence
 
 import numpy as np
 
@@ -29,12 +30,15 @@ def _superseded(chunks: list[Chunk]) -> set[int]:
     return {i for i, c in enumerate(chunks)
             if c.metadata.get("so_hieu") in latest and (c.metadata.get("date") or "") < latest[c.metadata["so_hieu"]]}
 _REFERENCE_DEPTH = 10  # a named document lends its best chunks, not all of them, to the fusion
+SECTION_CHARS = 4000  # a section up to this size is returned whole; longer ones by their start and hits
 
 
 @dataclass
 class Hit:
     """A retrieved chunk with its fused score and the evidence behind it.
 
+    ``chunk`` is the chunk that matched; ``passage`` what is answered from, shown, cited
+    and judged: the chunk widened to its section (see :meth:`HybridRetriever.passage`).
     ``score`` is the RRF score (higher is better, at most ``sum(weights)/(RRF_K+1)``);
     ``dense_score`` is the cosine similarity in [-1, 1]; ``keyword_score`` the raw BM25
     score; ranks are 1-based, ``None`` when the chunk was not in that list's top
@@ -48,6 +52,14 @@ class Hit:
     dense_rank: int | None = None
     keyword_rank: int | None = None
     extra: dict = field(default_factory=dict)
+    index: int = -1  # the chunk's position in the store
+    reference: bool = False  # the chunk belongs to a document the question names by number
+    section: Chunk | None = None  # the chunk widened to its section, when it has siblings
+
+    @property
+    def passage(self) -> Chunk:
+        """What is shown and judged for this hit: its section if widened, else its chunk."""
+        return self.section or self.chunk
 
 
 def _top(scores: np.ndarray, n: int, require_positive: bool = False) -> list[int]:
@@ -68,19 +80,27 @@ class HybridRetriever:
         dense_weight / keyword_weight / reference_weight: RRF weights of each ranking.
         candidates: how deep each ranking is read before fusion.
         per_document: at most this many chunks of one document in a result (0: no limit).
+        section_chars: a hit stands for its section (the chunks sharing its document and
+            heading path, e.g. one Điều): the section's chunks become one passage, whole up
+            to this many characters, else its first chunk, the hit chunks and what else fits
+            (0: chunks are returned as they are).
     """
 
     def __init__(self, store: IndexStore, embeddings: EmbeddingModel, *, dense_weight: float = 1.0,
                  keyword_weight: float = 1.0, reference_weight: float = 1.0, candidates: int = CANDIDATES,
-                 rrf_k: int = RRF_K, per_document: int = PER_DOCUMENT) -> None:
+                 rrf_k: int = RRF_K, per_document: int = PER_DOCUMENT, section_chars: int = SECTION_CHARS) -> None:
         self.store = store
         self.embeddings = embeddings
         self.dense_weight = dense_weight
         self.keyword_weight = keyword_weight
         self.reference_weight = reference_weight
-        self.candidates = candidates
+        self.ranking_depth = candidates
         self.rrf_k = rrf_k
         self.per_document = per_document
+        self.section_chars = section_chars
+        self._sections: dict[tuple, list[int]] = {}
+        for i, c in enumerate(store.chunks):
+            self._sections.setdefault(self._section_key(i), []).append(i)
         self._superseded = _superseded(store.chunks)
         self._signatures: dict[int, frozenset[str]] = {}
         self._lowered: list[str] | None = None
@@ -151,6 +171,72 @@ class HybridRetriever:
                     return taken
         return taken + [i for i in ranked if i not in taken][:k - len(taken)]
 
+    def _section_key(self, i: int) -> tuple:
+        chunk = self.store.chunks[i]
+        return chunk.metadata.get("doc_id"), tuple(chunk.heading_path)
+
+    def section_indices(self, i: int, ranked: Sequence[int] = ()) -> list[int]:
+        """The chunks that make up the passage of chunk ``i``'s section, in document order:
+        all of them when they total at most ``section_chars`` characters; else chunk ``i``
+        and the section's first chunk (its heading), then the section's chunks in the
+        order of ``ranked`` (the candidates, best first) and then in document order, while
+        they fit."""
+        siblings = self._sections.get(self._section_key(i), [i])
+        if not self.section_chars or len(siblings) == 1:
+            return [i]
+        size_of = lambda j: len(self.store.chunks[j].text)  # noqa: E731
+        if sum(size_of(j) for j in siblings) <= self.section_chars:
+            return siblings
+        chosen = {siblings[0], i}
+        size = sum(size_of(j) for j in chosen)
+        members = set(siblings)
+        for j in [r for r in ranked if r in members] + siblings:
+            if j not in chosen and size + size_of(j) <= self.section_chars:
+                chosen.add(j)
+                size += size_of(j)
+        return [j for j in siblings if j in chosen]
+
+    def passage(self, i: int, ranked: Sequence[int] = ()) -> Chunk:
+        """Chunk ``i`` widened to its section (see :meth:`section_indices`): same id, heading
+        path and metadata, the section's text; ``metadata["section_chunks"]`` lists the ids."""
+        parts = self.section_indices(i, ranked)
+        chunk = self.store.chunks[i]
+        if parts == [i]:
+            return chunk
+        metadata = dict(chunk.metadata, section_chunks=[self.store.chunks[j].id for j in parts])
+        return Chunk(id=chunk.id, text="\n".join(self.store.chunks[j].text for j in parts),
+                     heading_path=list(chunk.heading_path), metadata=metadata)
+
+    def passage_by_id(self, chunk_id: str) -> Chunk | None:
+        """The section passage of the chunk with id ``chunk_id`` (see :meth:`passage`), or None."""
+        if not hasattr(self, "_index_of"):
+            self._index_of = {c.id: i for i, c in enumerate(self.store.chunks)}
+        i = self._index_of.get(chunk_id)
+        return None if i is None else self.passage(i)
+
+    def select(self, candidates: list[Hit], k: int) -> list[Hit]:
+        """The top ``k`` of ranked ``candidates`` (from :meth:`candidates`, possibly
+        reranked): superseded documents and near-copies dropped, one hit per section
+        (widened to the section's passage), at most ``per_document`` of one document."""
+        by_index = {h.index: h for h in candidates}
+        order = [h.index for h in candidates]
+        if self.section_chars:
+            seen: set[tuple] = set()
+            firsts = []
+            for i in order:
+                key = self._section_key(i)
+                if key not in seen:
+                    seen.add(key)
+                    firsts.append(i)
+            order = firsts
+        ranked = [h.index for h in candidates]
+        selected = []
+        for i in self._diversify(order, k):
+            hit = by_index[i]
+            passage = self.passage(i, ranked)
+            selected.append(hit if passage is hit.chunk else replace(hit, section=passage))
+        return selected
+
     def allowed(self, filters: dict | None) -> np.ndarray | None:
         """Boolean mask of the chunks that pass ``filters`` (None when nothing is filtered).
 
@@ -174,6 +260,40 @@ class HybridRetriever:
                 mask[i] = False
         return mask
 
+    def candidates(self, dense_query: str, keyword_query: str | None = None, n: int = 20,
+                   refs: list[str] | None = None, filters: dict | None = None) -> list[Hit]:
+        """The ``n`` best chunks by fused score, before :meth:`select` removes copies and
+        caps documents; arguments as in :meth:`search`."""
+        if not self.store.chunks:
+            return []
+        dense = self.store.dense.scores(self.embeddings.encode_query(dense_query))
+        keyword = self.store.keyword.scores(keyword_query or dense_query)
+        mask = self.allowed(filters)
+        if mask is not None:
+            if not mask.any():
+                return []
+            dense = np.where(mask, dense, -np.inf).astype(np.float32)
+            keyword = np.where(mask, keyword, 0.0).astype(np.float32)
+        dense_top = [i for i in _top(dense, self.ranking_depth) if mask is None or mask[i]]
+        keyword_top = _top(keyword, self.ranking_depth, require_positive=True)
+        fused: dict[int, float] = {}
+        for rank, i in enumerate(dense_top, 1):
+            fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + rank)
+        for rank, i in enumerate(keyword_top, 1):
+            fused[i] = fused.get(i, 0.0) + self.keyword_weight / (self.rrf_k + rank)
+        named: set[int] = set()
+        if refs:
+            named = {i for i in self.reference_matches(refs) if mask is None or mask[i]}
+            by_keyword = sorted(named, key=lambda i: -keyword[i])[:_REFERENCE_DEPTH]
+            for rank, i in enumerate(by_keyword, 1):
+                fused[i] = fused.get(i, 0.0) + self.reference_weight / (self.rrf_k + rank)
+        dense_rank = {i: r for r, i in enumerate(dense_top, 1)}
+        keyword_rank = {i: r for r, i in enumerate(keyword_top, 1)}
+        order = sorted(fused, key=lambda i: (-fused[i], -dense[i]))[:n]
+        return [Hit(chunk=self.store.chunks[i], score=fused[i], dense_score=float(dense[i]),
+                    keyword_score=float(keyword[i]), dense_rank=dense_rank.get(i),
+                    keyword_rank=keyword_rank.get(i), index=i, reference=i in named) for i in order]
+
     def search(self, dense_query: str, keyword_query: str | None = None, k: int = 5,
                refs: list[str] | None = None, filters: dict | None = None) -> list[Hit]:
         """Top ``k`` chunks for a query.
@@ -189,31 +309,4 @@ class HybridRetriever:
         Returns:
             Hits sorted by fused score, best first; fewer than ``k`` if the index is small.
         """
-        if not self.store.chunks:
-            return []
-        dense = self.store.dense.scores(self.embeddings.encode_query(dense_query))
-        keyword = self.store.keyword.scores(keyword_query or dense_query)
-        mask = self.allowed(filters)
-        if mask is not None:
-            if not mask.any():
-                return []
-            dense = np.where(mask, dense, -np.inf).astype(np.float32)
-            keyword = np.where(mask, keyword, 0.0).astype(np.float32)
-        dense_top = [i for i in _top(dense, self.candidates) if mask is None or mask[i]]
-        keyword_top = _top(keyword, self.candidates, require_positive=True)
-        fused: dict[int, float] = {}
-        for rank, i in enumerate(dense_top, 1):
-            fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + rank)
-        for rank, i in enumerate(keyword_top, 1):
-            fused[i] = fused.get(i, 0.0) + self.keyword_weight / (self.rrf_k + rank)
-        if refs:
-            matched = [i for i in self.reference_matches(refs) if mask is None or mask[i]]
-            by_keyword = sorted(matched, key=lambda i: -keyword[i])[:_REFERENCE_DEPTH]
-            for rank, i in enumerate(by_keyword, 1):
-                fused[i] = fused.get(i, 0.0) + self.reference_weight / (self.rrf_k + rank)
-        dense_rank = {i: r for r, i in enumerate(dense_top, 1)}
-        keyword_rank = {i: r for r, i in enumerate(keyword_top, 1)}
-        order = self._diversify(sorted(fused, key=lambda i: (-fused[i], -dense[i])), k)
-        return [Hit(chunk=self.store.chunks[i], score=fused[i], dense_score=float(dense[i]),
-                    keyword_score=float(keyword[i]), dense_rank=dense_rank.get(i),
-                    keyword_rank=keyword_rank.get(i)) for i in order]
+        return self.select(self.candidates(dense_query, keyword_query, k * 4, refs, filters), k)

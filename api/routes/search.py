@@ -26,7 +26,7 @@ async def search(assistant: AssistantDep, _limit: RateLimited,
     filters = {"doc_type": doc_type, "issuer": issuer, "date_from": date_from, "date_to": date_to}
     query, hits = await run_in_threadpool(assistant.search, q, None, k, filters)
     return SearchResponse(query=query.standalone, hits=[
-        SearchHitPublic(rank=i, chunk_id=h.chunk.id, text=h.chunk.text, heading_path=h.chunk.heading_path,
+        SearchHitPublic(rank=i, chunk_id=h.chunk.id, text=h.passage.text, heading_path=h.chunk.heading_path,
                         metadata=h.chunk.metadata, score=h.score, dense_score=h.dense_score,
                         keyword_score=h.keyword_score)
         for i, h in enumerate(hits, 1)])

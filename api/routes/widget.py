@@ -31,7 +31,7 @@ async def demo_page() -> str:
 @router.get("/v1/passages/{chunk_id}", response_class=HTMLResponse)
 async def passage_page(chunk_id: str, assistant: AssistantDep) -> str:
     """A readable page with one indexed passage, its document's metadata and source."""
-    chunk = assistant.retriever.store.chunk(chunk_id)
+    chunk = assistant.retriever.passage_by_id(chunk_id)
     if chunk is None:
         raise HTTPException(status_code=404, detail="Không tìm thấy đoạn văn bản này.")
     meta = chunk.metadata

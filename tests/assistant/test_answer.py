@@ -86,3 +86,11 @@ def test_table_rows_follow_their_lead_in(assistant):
     answer = _ask(assistant, "Kế hoạch năm 2025 của xã An Bình có những chỉ tiêu gì?")
     for row in ("95%", "12 km", "8 căn"):
         assert row in answer.answer
+
+
+def test_an_answer_about_another_place_is_refused(assistant):
+    # the plan's 12 km belong to xã An Bình; asked about another commune, there is no answer
+    answered = _ask(assistant, "Chỉ tiêu số km đường giao thông nông thôn làm mới năm 2025 của xã An Bình là bao nhiêu?")
+    assert "12 km" in answered.answer
+    other = assistant.answer("Chỉ tiêu số km đường giao thông nông thôn làm mới năm 2025 của xã Phú Lộc là bao nhiêu?")
+    assert other.refused and not other.citations

