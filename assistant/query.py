@@ -61,13 +61,28 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
                  for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _synonym_forms() -> tuple[tuple[str, ...], ...]:
+    """Each synonym group's phrases as folded, space-padded word strings (for matching)."""
+    return tuple(tuple(" " + " ".join(_folded_words(p)) + " " for p in group) for group in synonym_groups())
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_forms() -> tuple[tuple[Abbreviation, str, str], ...]:
+    """Each abbreviation with its short and long forms as folded, space-padded word strings."""
+    forms = []
+    for entry in abbreviations():
+        short = fold_diacritics(entry.short.lower()).replace("-", " ")
+        forms.append((entry, f" {' '.join(short.split())} ", " " + " ".join(_folded_words(entry.expansion)) + " "))
+    return tuple(forms)
+
+
 def expand_synonyms(text: str) -> list[str]:
     """Phrases of the same synonym group as a phrase in ``text`` (accent-insensitive,
     whole words), for the keyword query."""
     joined = " " + " ".join(_folded_words(text)) + " "
     added: list[str] = []
-    for group in synonym_groups():
-        forms = [" " + " ".join(_folded_words(p)) + " " for p in group]
+    for group, forms in zip(synonym_groups(), _synonym_forms()):
         if any(f in joined for f in forms):
             added.extend(p for p, f in zip(group, forms) if f not in joined)
     return list(dict.fromkeys(added))
@@ -86,10 +101,7 @@ def expand_abbreviations(text: str) -> list[str]:
     words = _folded_words(text)
     joined = " " + " ".join(words) + " "
     added: list[str] = []
-    for entry in abbreviations():
-        short = fold_diacritics(entry.short.lower()).replace("-", " ")
-        long_form = " " + " ".join(_folded_words(entry.expansion)) + " "
-        short_form = f" {' '.join(short.split())} "
+    for entry, short_form, long_form in _abbreviation_forms():
         if short_form in joined and long_form not in joined:
             added.append(entry.expansion)
         elif long_form in joined and short_form not in joined:

