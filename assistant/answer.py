@@ -8,10 +8,10 @@ from pathlib import Path
 
 from assistant.diacritics import DiacriticRestorer
 from assistant.extractive import TermStats, answer_text, select_units
-from assistant.query import SearchQuery, build_query, place_names
+from assistant.query import SearchQuery, build_query, place_names, years_named
 from assistant.reranker import FeatureReranker
 from assistant.types import Answer, Citation
-from ingest.normalize import syllables
+from ingest.normalize import has_diacritics, syllables
 from vectorstore.retriever import Hit, HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -85,8 +85,10 @@ class Assistant:
         query, hits = self.search(question, history, k=self.policy.top_k, filters=filters)
         retrieved = time.perf_counter()
         passages = hits[:self.policy.answer_passages]
+        # the kind of fact asked is read with accents ("bao nhieu tien" → money)
+        turn = question if has_diacritics(question) else self.restorer.restore(question)
         units = select_units(query.standalone, passages, self.stats, max_units=self.policy.max_units,
-                             turn=question, places=place_names(query.standalone))
+                             turn=turn, places=place_names(query.standalone), years=years_named(query.standalone))
         debug = {"retrieval_ms": round((retrieved - started) * 1000, 1),
                  "best_coverage": units[0].coverage if units else 0.0,
                  "best_dense": max((h.dense_score for h in hits), default=0.0),

@@ -39,6 +39,7 @@ _ASKS_LIST = re.compile(r"\b(những (gì|nào|ai)|gồm|bao gồm|các bước|
 
 
 _TYPED_FLOOR = 0.6
+_QUESTION_DISCOUNT = 0.3  # score_unit's factor for a unit that is itself a question
 _LEADING_LABEL = re.compile(r"^\s*(?:(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[-+•–])\s+|(?:đáp|trả lời|tl)\s*:\s*)",
                             re.IGNORECASE)
 
@@ -267,7 +268,7 @@ def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, fl
     if kind and has_kind(unit, kind, question):
         score += 0.3
     if unit.rstrip().endswith("?"):
-        score *= 0.3  # a question in the text (FAQ "Hỏi: …") is not an answer
+        score *= _QUESTION_DISCOUNT  # a question in the text (FAQ "Hỏi: …") is not an answer
     if len(words) < 4:
         score *= 0.5  # fragments such as headings or table stubs answer little
     return score, coverage
@@ -285,18 +286,31 @@ def _context_terms(hit: Hit, fold: bool = True) -> set[str]:
     return set(_forms(" ".join(parts), fold))
 
 
-def _names_place(words: list[str], hit: Hit, places: list[list[str]]) -> bool:
-    """True when the unit (its folded ``words``) or its document's title, heading path or
-    source names one of ``places`` (each a list of folded syllables)."""
+def _where(hit: Hit) -> str:
+    """What says where and when a unit's document is from: title, headings, số hiệu, date, source."""
     meta = hit.chunk.metadata
-    where = " ".join([*hit.chunk.heading_path, str(meta.get("title") or ""), str(meta.get("source") or "")])
-    texts = [words, [fold_diacritics(w) for w in syllables(where.replace("_", " "))]]
-    return any(any(text[i:i + len(p)] == p for i in range(len(text) - len(p) + 1)) for p in places for text in texts)
+    return " ".join([*hit.chunk.heading_path, *(str(meta.get(k) or "") for k in ("title", "so_hieu", "date", "source"))])
+
+
+def _anchored(words: list[str], where: str, passage: str, places: list[list[str]], years: Sequence[str],
+              fold: bool) -> bool:
+    """True when the unit (its syllables ``words``, folded when ``fold``) or its document
+    (``where``, compared accent-folded: file names carry no accents) names one of ``places``
+    (syllable lists) if any are given, and its passage or document names one of ``years``
+    if any are given (a year usually scopes a whole section: "Mục tiêu đến năm 2030")."""
+    if places:
+        where_words = [fold_diacritics(w) for w in syllables(where.replace("_", " "))]
+        in_unit = any(words[i:i + len(p)] == p for p in places for i in range(len(words) - len(p) + 1))
+        folded = [[fold_diacritics(w) for w in p] for p in places]
+        in_where = any(where_words[i:i + len(p)] == p for p in folded for i in range(len(where_words) - len(p) + 1))
+        if not (in_unit or in_where):
+            return False
+    return not years or any(re.search(rf"(?<!\d){y}(?!\d)", f"{passage} {where}") for y in years)
 
 
 def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_units: int = 3,
                  relative_floor: float = 0.8, turn: str | None = None,
-                 places: Sequence[str] = ()) -> list[Unit]:
+                 places: Sequence[str] = (), years: Sequence[str] = ()) -> list[Unit]:
     """The best answer units across ``hits``, best first.
 
     ``question`` is the standalone question (its terms are matched); ``turn`` is what
@@ -308,9 +322,11 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     ``relative_floor`` × the best and are not already contained in a chosen unit.
     Earlier (better-ranked) hits win ties through a small rank prior.
 
-    ``places`` are the place names the question is about (:func:`assistant.query.place_names`):
-    a unit answers only if it, or its document's title, headings or source, names one of
-    them, so that "Hà Nam đã chi …" is not answered from a sentence about Nam Định.
+    ``places`` are the place names the question is about (:func:`assistant.query.place_names`)
+    and ``years`` the years it names: a unit answers only if it, or its document's title,
+    headings, số hiệu, date or source, names one of the places, and its passage or document
+    one of the years, so that "Hà Nam đã chi …" is not answered from a sentence about Nam
+    Định, nor "năm 2024" from the 2025 plan.
     """
     # with accents typed, match them ("họp" is not "hợp"); without, match folded forms
     fold = not has_diacritics(question)
@@ -331,15 +347,17 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     forms = [_forms(text, fold) for _h, _p, text in units]
     rank_weights = _local_weights(weights, [set(f) for f in forms])
     contexts = [_context_terms(hit, fold) for hit in hits]
-    wanted = [[fold_diacritics(w) for w in syllables(p)] for p in places]
+    wanted = [[fold_diacritics(w) if fold else w for w in syllables(p)] for p in places]
+    wheres = [_where(hit) for hit in hits]
     candidates: list[Unit] = []
     for (h, position, text), words in zip(units, forms):
-        if wanted and not _names_place([fold_diacritics(w) for w in words], hits[h], wanted):
+        if (wanted or years) and not _anchored(words, wheres[h], hits[h].passage.text, wanted, years, fold):
             continue
         prior = 1.0 - 0.04 * h
         score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold, words)
         candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
                                position=position, typed=has_kind(text, kind, turn)))
+    _answer_faq_questions(candidates)
     candidates.sort(key=lambda u: -u.score)
     if not candidates:
         return []
@@ -361,6 +379,21 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
         if extended is not None:
             chosen[0] = extended
     return chosen
+
+
+def _answer_faq_questions(candidates: list[Unit]) -> None:
+    """In question-and-answer documents ("Hỏi: …?" then "Đáp: …"), the unit right after a
+    question answers it: it takes the question's score and coverage when those are higher
+    than its own, so that "Người dân tham gia bằng cách nào?" is answered by the "Đáp:"
+    that follows the matching "Hỏi:" even though the answer shares no words with it."""
+    by_place = {(u.hit_index, u.position): u for u in candidates}
+    for unit in candidates:
+        if not unit.text.rstrip().endswith("?"):
+            continue
+        answer = by_place.get((unit.hit_index, unit.position + 1))
+        if answer is not None and not answer.text.rstrip().endswith("?"):
+            answer.score = max(answer.score, unit.score / _QUESTION_DISCOUNT)
+            answer.coverage = max(answer.coverage, unit.coverage)
 
 
 def _extend_with_list(unit: Unit, hits: Sequence[Hit]) -> Unit | None:

@@ -193,51 +193,75 @@ class SearchQuery:
     refs: list[str] = field(default_factory=list)  # document numbers named in the question
 
 
+# administrative words before a place name ("bản" is left out: typed without accents it is "Ban")
 _ADMIN_MARKERS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "thôn", "ấp",
-                  "bản", "tổ dân phố", "khu dân cư", "tp", "tp."}
+                  "tổ dân phố", "khu dân cư", "tp"}
 _PLACE_PREPOSITIONS = {"ở", "tại", "của"}
+# first words of capitalised names that are bodies, documents or events, not places
+_NOT_PLACES = {"ban", "uy", "hoi", "mat", "doan", "bo", "so", "phong", "to", "dang", "chinh", "quoc", "nha",
+               "luat", "nghi", "thong", "quyet", "chi", "ke", "huong", "cong", "van", "trung", "thuong", "dai",
+               "ngay", "thang", "hien", "cuoc", "quy", "chu", "pho", "truong", "nhan", "can", "mttq"}
+_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 
 def _is_name_word(word: str) -> bool:
     return bool(word) and word[0].isupper() and not word.isupper()
 
 
+def _in(words: list[str], vocabulary: set[str]) -> bool:
+    """``words`` form a phrase of ``vocabulary``: compared with accents when typed with
+    them ("Tĩnh" is not "tỉnh"), accent-folded when typed without ("xa" is "xã")."""
+    phrase = " ".join(w.lower() for w in words)
+    if has_diacritics(phrase):
+        return phrase in vocabulary
+    return phrase in {fold_diacritics(v) for v in vocabulary}
+
+
 def place_names(question: str) -> list[str]:
     """Place names the question is about: a capitalised run after an administrative
-    word ("xã Lương Minh", "tỉnh Quảng Ninh"), or of two or more words after "ở" / "tại" /
-    "của" or at the start of the question ("Hà Nam đã chi …", "ở Đắk Lắk").
+    word ("xã Lương Minh", "tỉnh Quảng Ninh", also typed "xa Luong Minh"), or of two or more
+    words after "ở" / "tại" / "của" or at the start of the question ("Hà Nam đã chi …").
 
-    Returns the names as written, in order, without repeats. Questions typed without
-    capitals yield none (the check that uses them is then skipped).
+    A name in apposition keeps only its most specific part ("thôn Tây xã An Bình" → "Tây",
+    "huyện Lý Nhân, tỉnh Hà Nam" → "Lý Nhân"); names joined by "và" / "hoặc" are each kept
+    ("ở Nghệ An và ở Đắk Lắk"). Bodies and documents ("Ban Thường trực", "Luật Mặt trận")
+    are not places. Returns the names as written, in order, without repeats; a question
+    typed without capitals yields none.
     """
     raw = normalize_inline(question).split()
     words = [w.strip(".,;:!?()“”\"'") for w in raw]
+    folded = [fold_diacritics(w.lower()) for w in words]
     names: list[str] = []
+    chained = False  # a name ended right before this position
     i = 0
     while i < len(words):
-        lower = words[i].lower()
-        two = f"{lower} {words[i + 1].lower()}" if i + 1 < len(words) else ""
-        three = f"{two} {words[i + 2].lower()}" if i + 2 < len(words) else ""
         marker_len, minimum = 0, 2
-        for length, phrase in ((3, three), (2, two), (1, lower)):
-            if phrase in _ADMIN_MARKERS:
+        for length in (3, 2, 1):
+            if i + length <= len(words) and _in(words[i:i + length], _ADMIN_MARKERS):
                 marker_len, minimum = length, 1
                 break
-        if not marker_len and lower in _PLACE_PREPOSITIONS:
+        if not marker_len and _in(words[i:i + 1], _PLACE_PREPOSITIONS):
             marker_len = 1
         start = i + marker_len if marker_len else (0 if i == 0 else -1)
-        if start >= 0:
+        if start >= 0 and start < len(words) and folded[start] not in _NOT_PLACES:
             end = start
-            while end < len(words) and _is_name_word(words[end]) and words[end].lower() not in _ADMIN_MARKERS:
+            while end < len(words) and _is_name_word(words[end]) and not _in(words[end:end + 1], _ADMIN_MARKERS):
                 end += 1
                 if raw[end - 1][-1] in ".,;:!?)”\"'":
                     break  # punctuation ends a name
             if end - start >= minimum and not (start == 0 and words[0].lower() in STOPWORDS):
-                names.append(" ".join(words[start:end]))
-                i = end
+                if not chained:  # in "thôn Tây xã An Bình" the first name is the subject
+                    names.append(" ".join(words[start:end]))
+                chained, i = True, end
                 continue
+        chained = False  # any other word between two names ("và", "ở") makes them separate
         i += 1
     return list(dict.fromkeys(names))
+
+
+def years_named(question: str) -> list[str]:
+    """Years (1900–2099) the question names ("năm 2024", "giai đoạn 2018-2020", "3/2021")."""
+    return list(dict.fromkeys(_YEAR.findall(question)))
 
 
 def build_query(question: str, history: list[dict] | None = None,

@@ -92,5 +92,20 @@ def test_an_answer_about_another_place_is_refused(assistant):
     # the plan's 12 km belong to xã An Bình; asked about another commune, there is no answer
     answered = _ask(assistant, "Chỉ tiêu số km đường giao thông nông thôn làm mới năm 2025 của xã An Bình là bao nhiêu?")
     assert "12 km" in answered.answer
-    other = assistant.answer("Chỉ tiêu số km đường giao thông nông thôn làm mới năm 2025 của xã Phú Lộc là bao nhiêu?")
-    assert other.refused and not other.citations
+    for question in ("Chỉ tiêu số km đường giao thông nông thôn làm mới năm 2025 của xã Phú Lộc là bao nhiêu?",
+                     "Chi tieu so km duong giao thong nong thon lam moi nam 2025 cua xa Phu Loc la bao nhieu?",
+                     "Ban Thường trực MTTQ xã Phú Lộc tiếp công dân vào ngày nào?",
+                     "Thôn Tây xã An Bình đã làm mới bao nhiêu km đường?"):
+        other = assistant.answer(question)
+        assert other.refused and not other.citations, (question, other.answer)
+
+
+def test_an_answer_about_another_year_is_refused(assistant):
+    assert "8 căn" in _ask(assistant, "Chỉ tiêu số nhà Đại đoàn kết năm 2025 của xã An Bình là bao nhiêu?").answer
+    assert assistant.answer("Chỉ tiêu số nhà Đại đoàn kết năm 2024 của xã An Bình là bao nhiêu?").refused
+
+
+def test_kind_of_fact_is_read_with_accents_restored(assistant):
+    # typed without accents, "bao nhieu tien" still asks for money, which no document gives
+    answer = assistant.answer("Truong ban giam sat dau tu cua cong dong duoc phu cap bao nhieu tien moi thang?")
+    assert answer.refused

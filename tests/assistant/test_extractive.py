@@ -29,3 +29,19 @@ def test_who_questions_need_a_name_not_in_the_question():
     q = "Ai là Chủ tịch Ủy ban MTTQ xã An Bình?"
     assert not has_kind("Khi cần, Chủ tịch Ủy ban MTTQ xã triệu tập họp bất thường.", "person", q)
     assert has_kind("Chủ tịch Ủy ban MTTQ xã là ông Nguyễn Văn Bình.", "person", q)
+
+
+def test_faq_answer_follows_its_question():
+    from assistant.extractive import TermStats, select_units
+    from ingest.types import Chunk
+    from vectorstore.retriever import Hit
+
+    text = ("Hỏi: Xã đăng ký mô hình kiểu mẫu trên lĩnh vực nào?\n"
+            "Đáp: Xã đăng ký mô hình trên lĩnh vực môi trường.\n"
+            "Hỏi: Người dân tham gia bằng cách nào?\n"
+            "Đáp: Mỗi hộ gia đình phân loại rác tại nguồn và trồng hàng rào xanh.")
+    hit = Hit(Chunk("faq:0", text, ["Hỏi đáp nông thôn mới"], {"title": "Hỏi đáp nông thôn mới"}), 1.0, 0.9, 1.0)
+    stats = TermStats([text, "Người dân xã An Bình dự ngày hội.", "Quy chế làm việc của Ban Thường trực."])
+    units = select_units("Người dân tham gia bằng cách nào?", [hit], stats)
+    assert units[0].text.startswith("Đáp: Mỗi hộ gia đình phân loại rác")  # shares no word with the question
+    assert units[0].coverage == 1.0

@@ -75,3 +75,17 @@ def test_place_names_the_question_is_about():
     assert place_names("Theo Luật Mặt trận, cơ quan nào tổng hợp ý kiến cử tri?") == []
     assert place_names("BTT UBMTTQ cấp tỉnh có bao nhiêu người?") == []
     assert place_names("ha nam la tinh thu may hoan thanh nong thon moi") == []
+    assert place_names("Chi tieu cua xa Phu Loc la bao nhieu?") == ["Phu Loc"]  # typed without accents
+    assert place_names("Bộ tiêu chí của Hà Tĩnh có mấy tiêu chí?") == ["Hà Tĩnh"]  # "Tĩnh" is not "tỉnh"
+    assert place_names("Nhiệm kỳ của Ban Thanh tra nhân dân xã Phú Lộc?") == ["Phú Lộc"]
+    assert place_names("Ban Thường trực MTTQ xã Phú Lộc họp khi nào?") == ["Phú Lộc"]
+    # in apposition the most specific name is the subject
+    assert place_names("Thôn Tây xã An Bình làm mới bao nhiêu km?") == ["Tây"]
+    assert place_names("Xã Lý Nhân, tỉnh Hà Nam có gì?") == ["Lý Nhân"]
+
+
+def test_years_named():
+    from assistant.query import years_named
+
+    assert years_named("Chỉ tiêu năm 2024, giai đoạn 2021-2025, đến tháng 3/2021?") == ["2024", "2021", "2025"]
+    assert years_named("Có 300 hộ và 12 km đường, mã 120245") == []
