@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from api.components import open_responder
@@ -74,8 +75,9 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         yield
         app.state.messages.close()
 
-    app = FastAPI(title="Hỏi đáp Mặt trận", version="0.2.0", lifespan=lifespan,
-                  description="Hỏi đáp có trích dẫn về văn bản, tài liệu của Mặt trận Tổ quốc Việt Nam.")
+    # FastAPIOffline: /docs and /redoc load their scripts from this server, not from a CDN
+    app = FastAPIOffline(title="Hỏi đáp Mặt trận", version="0.2.0", lifespan=lifespan,
+                         description="Hỏi đáp có trích dẫn về văn bản, tài liệu của Mặt trận Tổ quốc Việt Nam.")
     app.state.settings = settings
     if responder is None:
         responder = Responder(assistant) if assistant is not None else open_responder(settings, index_dir)

@@ -84,7 +84,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
 
 @app.command()
 def ask(question: Annotated[str, typer.Argument(help="Câu hỏi")], index: IndexOption = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the /v1/chat JSON shape")] = False) -> None:
+        as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON (the answer object of "
+                                                             "/v1/chat, without message_id)")] = False) -> None:
     """Answer one question from the index, with citations."""
     from api.components import open_assistant
 
@@ -100,7 +101,9 @@ def ask(question: Annotated[str, typer.Argument(help="Câu hỏi")], index: Inde
     out.print(answer.answer)
     for c in answer.citations:
         meta = ", ".join(x for x in (c.so_hieu, c.date) if x)
-        out.print(f"[bold][{c.id}][/bold] {c.title}{f' ({meta})' if meta else ''} — {c.source}")
+        where = " › ".join(c.heading_path[1:])  # the Điều / section, under the document's title
+        out.print(f"[bold][{c.id}][/bold] {c.title}{f' ({meta})' if meta else ''}{f' — {where}' if where else ''}"
+                  f" — {c.source}")
         out.print(f"    “{c.quote}”", style="dim")
 
 

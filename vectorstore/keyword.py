@@ -1,6 +1,7 @@
 """BM25 keyword index (bm25s) over :func:`vectorstore.analysis.analyze` tokens."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Sequence
 
@@ -8,6 +9,9 @@ import bm25s
 import numpy as np
 
 from vectorstore.analysis import analyze
+
+# bm25s sets its logger to DEBUG on import, which printed "Building index from tokens" on every ingest
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Robertson & Zaragoza (2009) defaults; re-tuned by the benchmark when it says so
 K1 = 1.2

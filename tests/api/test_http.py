@@ -84,3 +84,11 @@ def test_metadata_filters_on_search_and_chat(client):
                                            "filters": {"doc_type": "Luật"}}).json()
     assert answer["refused"] is True
     assert client.get("/v1/search", params={"q": "x", "date_from": "hôm qua"}).status_code == 422
+
+
+def test_api_docs_load_without_a_cdn(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and "cdn." not in page.text
+    script = next(src for src in page.text.split('"') if src.endswith("swagger-ui-bundle.js"))
+    assert client.get(script).status_code == 200
+    assert client.get("/openapi.json").json()["info"]["title"] == "Hỏi đáp Mặt trận"
