@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.config import get_settings
+from assistant.reranker import RerankerError
 from vectorstore.errors import VectorStoreError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -46,7 +48,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
     directory = _index_dir(index)
     try:
         embeddings = build_embeddings(settings, embedding_model)
-    except VectorStoreError as exc:
+    except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
     files = list(iter_files(paths))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -91,7 +93,7 @@ def ask(question: Annotated[str, typer.Argument(help="Câu hỏi")], index: Inde
 
     try:
         assistant = open_assistant(get_settings(), _index_dir(index))
-    except VectorStoreError as exc:
+    except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
     answer = assistant.answer(question)
     if as_json:
@@ -126,7 +128,7 @@ def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option
         access.propagate = False
     try:
         application = create_app(settings, index_dir=_index_dir(index))
-    except VectorStoreError as exc:
+    except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
     # keep-alive longer than clients and proxies reuse idle connections (nginx: 60 s), so
     # a connection is never closed under a request that is already on its way
@@ -162,7 +164,10 @@ def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Questio
                           console=console) as progress:
                 task = progress.add_task("embed", total=len(chunks))
                 index_chunks(chunks, directory, embeddings, on_embedded=lambda n: progress.advance(task, n))
-        assistant = open_assistant(settings, directory)
+        try:
+            assistant = open_assistant(settings, directory)
+        except (VectorStoreError, RerankerError) as exc:
+            _fail(str(exc))
         questions = alqac.load_questions(file, subset)
         with Progress(TextColumn("Đánh giá"), BarColumn(), MofNCompleteColumn(), console=console) as progress:
             task = progress.add_task("eval", total=len(questions))
@@ -176,7 +181,7 @@ def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Questio
         return
     try:
         assistant = open_assistant(settings, _index_dir(index))
-    except VectorStoreError as exc:
+    except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
     questions = load_questions(file)
     with Progress(TextColumn("Đánh giá"), BarColumn(), MofNCompleteColumn(), console=console) as progress:
@@ -202,6 +207,11 @@ def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Questio
 def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress and warnings to stderr")] = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        get_settings()
+    except ValidationError as exc:  # a bad MTTQ_* value: name it, without a traceback
+        problems = "; ".join(f"MTTQ_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        _fail(f"invalid setting — {problems}", code=2)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from assistant.query import abbreviations, content_terms, with_expansions
+from assistant.query import abbreviations, content_terms, place_names, with_expansions
 from ingest.injection import looks_like_instruction
 from ingest.normalize import fold_diacritics, has_diacritics, syllables
 from ingest.sentences import LIST_ITEM, split_sentences
@@ -40,6 +40,7 @@ _ASKS_LIST = re.compile(r"\b(những (gì|nào|ai)|gồm|bao gồm|các bước|
 
 _TYPED_FLOOR = 0.6
 _QUESTION_DISCOUNT = 0.3  # score_unit's factor for a unit that is itself a question
+_LONG_UNIT = 600  # characters: a list or table longer than this is narrowed to a line for a one-fact question
 _LEADING_LABEL = re.compile(r"^\s*(?:(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[-+•–])\s+|(?:đáp|trả lời|tl)\s*:\s*)",
                             re.IGNORECASE)
 
@@ -286,26 +287,73 @@ def _context_terms(hit: Hit, fold: bool = True) -> set[str]:
     return set(_forms(" ".join(parts), fold))
 
 
-def _where(hit: Hit) -> str:
-    """What says where and when a unit's document is from: title, headings, số hiệu, date, source."""
+def _where(hit: Hit) -> tuple[str, str]:
+    """What says where and when a unit's document is from: its title, headings, số hiệu and
+    date; and its file name (not its folders: every file of "…_xa_Luong_Minh/" is not about
+    Lương Minh)."""
     meta = hit.chunk.metadata
-    return " ".join([*hit.chunk.heading_path, *(str(meta.get(k) or "") for k in ("title", "so_hieu", "date", "source"))])
+    source = str(meta.get("source") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return (" ".join([*hit.chunk.heading_path, *(str(meta.get(k) or "") for k in ("title", "so_hieu", "date"))]),
+            source.replace("_", " ").replace("-", " "))
 
 
-def _anchored(words: list[str], where: str, passage: str, places: list[list[str]], years: Sequence[str],
-              fold: bool) -> bool:
-    """True when the unit (its syllables ``words``, folded when ``fold``) or its document
-    (``where``, compared accent-folded: file names carry no accents) names one of ``places``
-    (syllable lists) if any are given, and its passage or document names one of ``years``
-    if any are given (a year usually scopes a whole section: "Mục tiêu đến năm 2030")."""
-    if places:
-        where_words = [fold_diacritics(w) for w in syllables(where.replace("_", " "))]
-        in_unit = any(words[i:i + len(p)] == p for p in places for i in range(len(words) - len(p) + 1))
-        folded = [[fold_diacritics(w) for w in p] for p in places]
-        in_where = any(where_words[i:i + len(p)] == p for p in folded for i in range(len(where_words) - len(p) + 1))
-        if not (in_unit or in_where):
+def _names(text: str, place: str, fold: bool) -> bool:
+    """``text`` names ``place`` as a name: capitalised as in the question (or in capitals), so
+    that "Đoàn Kết" is not found in "đại đoàn kết"; accent-folded when ``fold``."""
+    if fold:
+        text, place = fold_diacritics(text), fold_diacritics(place)
+    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in (place, place.upper()))
+
+
+_FILE_PLACE_MARKERS = r"(?:xa|thon|phuong|tinh|huyen|quan|thi xa|thi tran|tp|ap)"
+
+
+def _file_names(file_name: str, place: str) -> bool:
+    """A file name names ``place``: capitalised as a name ("xa_Luong_Minh"), or, in a
+    lower-case name, after an administrative word ("ke-hoach-xa-an-binh"), so that
+    "ngay-hoi-dai-doan-ket" does not name xã Đoàn Kết."""
+    folded, name = fold_diacritics(file_name), fold_diacritics(place)
+    if folded != folded.lower():
+        return bool(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded))
+    return bool(re.search(rf"(?<!\w){_FILE_PLACE_MARKERS} {re.escape(name.lower())}(?!\w)", folded))
+
+
+def _same_place(a: str, b: str) -> bool:
+    return fold_diacritics(a.lower()) == fold_diacritics(b.lower())
+
+
+class _PlaceCheck:
+    """Whether a unit may answer a question about ``places`` (see :func:`select_units`)."""
+
+    def __init__(self, places: Sequence[str], fold: bool) -> None:
+        self.places = list(places)
+        self.fold = fold
+        self._passages: dict[int, bool] = {}
+
+    def _others(self, text: str) -> bool:
+        return any(not any(_same_place(n, p) for p in self.places) for n in place_names(text))
+
+    def allows(self, unit: str, hit_index: int, hit: Hit, where: tuple[str, str]) -> bool:
+        if not self.places:
+            return True
+        if any(_names(unit, p, self.fold) for p in self.places):
+            return True
+        described, file_name = where
+        if any(_names(described, p, self.fold) or _file_names(file_name, p) for p in self.places):
+            return True  # a document about the place (the communes it names lie in it)
+        if self._others(unit):  # a sentence about Nam Định does not answer for Hà Nam
             return False
-    return not years or any(re.search(rf"(?<!\d){y}(?!\d)", f"{passage} {where}") for y in years)
+        if hit_index not in self._passages:  # named elsewhere in a passage about no other place
+            text = hit.passage.text
+            self._passages[hit_index] = any(_names(text, p, self.fold) for p in self.places) and not self._others(text)
+        return self._passages[hit_index]
+
+
+def _dated(where: tuple[str, str], passage: str, years: Sequence[str]) -> bool:
+    """The passage or its document names one of ``years`` (a year usually scopes a whole
+    section: "Mục tiêu đến năm 2030")."""
+    text = " ".join([passage, *where])
+    return not years or any(re.search(rf"(?<!\d){y}(?!\d)", text) for y in years)
 
 
 def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_units: int = 3,
@@ -323,10 +371,11 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     Earlier (better-ranked) hits win ties through a small rank prior.
 
     ``places`` are the place names the question is about (:func:`assistant.query.place_names`)
-    and ``years`` the years it names: a unit answers only if it, or its document's title,
-    headings, số hiệu, date or source, names one of the places, and its passage or document
-    one of the years, so that "Hà Nam đã chi …" is not answered from a sentence about Nam
-    Định, nor "năm 2024" from the 2025 plan.
+    and ``years`` the years it names. A unit answers only if it names one of the places (as a
+    name, capitalised), or its document's title, headings or file name does, or it names no
+    other place and its passage names one and no other; and its passage or document names
+    one of the years. So "Hà Nam đã chi …" is not answered from a sentence
+    about Nam Định, "xã Đoàn Kết" not from "đại đoàn kết", nor "năm 2024" from the 2025 plan.
     """
     # with accents typed, match them ("họp" is not "hợp"); without, match folded forms
     fold = not has_diacritics(question)
@@ -347,11 +396,11 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     forms = [_forms(text, fold) for _h, _p, text in units]
     rank_weights = _local_weights(weights, [set(f) for f in forms])
     contexts = [_context_terms(hit, fold) for hit in hits]
-    wanted = [[fold_diacritics(w) if fold else w for w in syllables(p)] for p in places]
+    place_check = _PlaceCheck(places, fold)
     wheres = [_where(hit) for hit in hits]
     candidates: list[Unit] = []
     for (h, position, text), words in zip(units, forms):
-        if (wanted or years) and not _anchored(words, wheres[h], hits[h].passage.text, wanted, years, fold):
+        if not place_check.allows(text, h, hits[h], wheres[h]) or not _dated(wheres[h], hits[h].passage.text, years):
             continue
         prior = 1.0 - 0.04 * h
         score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold, words)
@@ -367,6 +416,14 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
         if typed is not None and typed.score >= _TYPED_FLOOR * candidates[0].score:
             candidates.remove(typed)
             candidates.insert(0, typed)
+    if kind and len(candidates[0].text) > _LONG_UNIT:
+        # one fact asked: from a long list or table, the line that holds it
+        top = candidates[0]
+        lines = [ln for ln in top.text.split("\n")[1:] if has_kind(ln, kind, turn)]
+        if lines:
+            best = max(lines, key=lambda ln: score_unit(ln, turn, terms, weights, contexts[top.hit_index], kind,
+                                                        rank_weights, fold)[0])
+            candidates[0] = Unit(best, top.hit_index, top.score, top.coverage, top.position, True)
     chosen = [candidates[0]]
     for unit in candidates[1:]:
         if len(chosen) >= max_units or unit.score < relative_floor * chosen[0].score:

@@ -200,7 +200,9 @@ _PLACE_PREPOSITIONS = {"ở", "tại", "của"}
 # first words of capitalised names that are bodies, documents or events, not places
 _NOT_PLACES = {"ban", "uy", "hoi", "mat", "doan", "bo", "so", "phong", "to", "dang", "chinh", "quoc", "nha",
                "luat", "nghi", "thong", "quyet", "chi", "ke", "huong", "cong", "van", "trung", "thuong", "dai",
-               "ngay", "thang", "hien", "cuoc", "quy", "chu", "pho", "truong", "nhan", "can", "mttq"}
+               "ngay", "thang", "hien", "cuoc", "quy", "chu", "pho", "truong", "nhan", "can", "mttq",
+               "ong", "anh", "chi", "em", "co", "chu", "bac", "dong"}  # and people: "Ông Nguyễn Văn A"
+_MAX_NAME_WORDS = 4
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 
@@ -225,8 +227,9 @@ def place_names(question: str) -> list[str]:
     A name in apposition keeps only its most specific part ("thôn Tây xã An Bình" → "Tây",
     "huyện Lý Nhân, tỉnh Hà Nam" → "Lý Nhân"); names joined by "và" / "hoặc" are each kept
     ("ở Nghệ An và ở Đắk Lắk"). Bodies and documents ("Ban Thường trực", "Luật Mặt trận")
-    are not places. Returns the names as written, in order, without repeats; a question
-    typed without capitals yields none.
+    are not places; a name stops at a function word and after four words (a question Typed
+    In Title Case). Returns the names as written, in order, without repeats; a question
+    typed without capitals, or in capitals only, yields none.
     """
     raw = normalize_inline(question).split()
     words = [w.strip(".,;:!?()“”\"'") for w in raw]
@@ -243,9 +246,11 @@ def place_names(question: str) -> list[str]:
         if not marker_len and _in(words[i:i + 1], _PLACE_PREPOSITIONS):
             marker_len = 1
         start = i + marker_len if marker_len else (0 if i == 0 else -1)
-        if start >= 0 and start < len(words) and folded[start] not in _NOT_PLACES:
+        # after "xã", "tỉnh"… any capitalised run is a place ("xã Đoàn Kết"); elsewhere not a body's name
+        if start >= 0 and start < len(words) and (minimum == 1 or folded[start] not in _NOT_PLACES):
             end = start
-            while end < len(words) and _is_name_word(words[end]) and not _in(words[end:end + 1], _ADMIN_MARKERS):
+            while end < len(words) and end - start < _MAX_NAME_WORDS and _is_name_word(words[end]) \
+                    and not _in(words[end:end + 1], _ADMIN_MARKERS) and words[end].lower() not in STOPWORDS:
                 end += 1
                 if raw[end - 1][-1] in ".,;:!?)”\"'":
                     break  # punctuation ends a name

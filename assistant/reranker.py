@@ -69,13 +69,16 @@ class FeatureReranker:
         """Read weights written by :meth:`save` (with the depth they were trained for).
 
         Raises:
-            RerankerError: the file was written for other features.
-            OSError, json.JSONDecodeError: unreadable file.
+            RerankerError: the file is missing, unreadable, not JSON, or written for other features.
         """
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data.get("features", ())) != FEATURES:
-            raise RerankerError(f"{path} was trained on features {data.get('features')}, not {list(FEATURES)}")
-        return cls(data["weights"], stats, int(data.get("depth", 40)))
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RerankerError(f"cannot read reranker weights {path}: {exc}") from exc
+        if not isinstance(data, dict) or tuple(data.get("features", ())) != FEATURES:
+            found = data.get("features") if isinstance(data, dict) else None
+            raise RerankerError(f"{path} was trained on features {found}, not {list(FEATURES)}")
+        return cls(data.get("weights", []), stats, int(data.get("depth", 40)))
 
     def save(self, path: Path, **about: object) -> None:
         """Write the weights as JSON with their feature names, depth and ``about`` (training data, scores)."""

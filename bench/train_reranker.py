@@ -69,8 +69,7 @@ def collect(dataset: str, index: Path, questions: list[dict], settings: Settings
             gold = [g in q["gold_doc_ids"] for g in groups]
         else:
             groups = [h.chunk.id for h in hits]
-            ranked = [h.index for h in hits]  # judged as shown: each chunk widened to its section
-            passages = [assistant.retriever.passage(h.index, ranked).text for h in hits]
+            passages = [assistant.retriever.passage(h.index).text for h in hits]  # judged as shown
             gold = [any(is_hit(p, g["quote"]) for g in q["gold"]) for p in passages]
         samples.append(Sample(dataset, q["id"], x, np.array(gold), groups, hits))
     return samples, assistant.retriever

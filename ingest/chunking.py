@@ -177,13 +177,15 @@ def chunk_document(doc: Document, *, doc_id: str, max_tokens: int = 480, target_
             unit, n = units[k], count_tokens(units[k])
             k += 1
             if body and size + n > target:
-                if not headings_only:
-                    chunks.append(_make_chunk(doc, doc_id, len(chunks), body, path))
-                    body, size = [], 0
-                elif size + n > budget:  # the heading takes the start of its first paragraph
-                    head, *rest = _split_long(unit, max(16, budget - size), count_tokens)
+                room = budget - size
+                if headings_only and n > room >= budget // 4:
+                    # the heading takes the start of its first paragraph
+                    head, *rest = _split_long(unit, room, count_tokens)
                     units[k:k] = rest
                     unit, n = head, count_tokens(head)
+                elif not headings_only or n > room:  # (a run of headings alone, e.g. a table of contents)
+                    chunks.append(_make_chunk(doc, doc_id, len(chunks), body, path))
+                    body, size = [], 0
             body.append(unit)
             size += n
             headings_only = headings_only and k <= section.lead

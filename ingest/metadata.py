@@ -174,7 +174,8 @@ def type_from_title(title: str) -> str | None:
         if [w.upper() for w in words[:n]] != name.split():
             continue
         nxt = words[n] if len(words) > n else ""
-        if name in ("BỘ LUẬT", "HIẾN PHÁP") or nxt[:1].isupper() or nxt[:1].isdigit() or nxt.lower() == "số":
+        named = nxt[:1].isupper() and not title.isupper()  # in a title in capitals every word is
+        if name in ("BỘ LUẬT", "HIẾN PHÁP") or named or nxt[:1].isdigit() or nxt.lower() == "số":
             return DOC_TYPES[name]
         return None
     return None

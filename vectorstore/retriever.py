@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Sequence
 
 import numpy as np
 
@@ -30,7 +29,7 @@ def _superseded(chunks: list[Chunk]) -> set[int]:
     return {i for i, c in enumerate(chunks)
             if c.metadata.get("so_hieu") in latest and (c.metadata.get("date") or "") < latest[c.metadata["so_hieu"]]}
 _REFERENCE_DEPTH = 10  # a named document lends its best chunks, not all of them, to the fusion
-SECTION_CHARS = 4000  # a section up to this size is returned whole; longer ones by their start and hits
+SECTION_CHARS = 4000  # a section up to this size is returned whole; longer ones by their start and the hit's neighbourhood
 
 
 @dataclass
@@ -98,9 +97,18 @@ class HybridRetriever:
         self.rrf_k = rrf_k
         self.per_document = per_document
         self.section_chars = section_chars
-        self._sections: dict[tuple, list[int]] = {}
+        # a section is a run of consecutive chunks with one document and heading path; the
+        # same heading path later in the document ("Hỏi đáp" twice) is another section
+        self._section_of: list[int] = []
+        self._sections: list[list[int]] = []
+        previous = None
         for i, c in enumerate(store.chunks):
-            self._sections.setdefault(self._section_key(i), []).append(i)
+            key = (c.metadata.get("doc_id"), tuple(c.heading_path))
+            if key != previous:
+                self._sections.append([])
+                previous = key
+            self._sections[-1].append(i)
+            self._section_of.append(len(self._sections) - 1)
         self._superseded = _superseded(store.chunks)
         self._signatures: dict[int, frozenset[str]] = {}
         self._lowered: list[str] | None = None
@@ -171,41 +179,45 @@ class HybridRetriever:
                     return taken
         return taken + [i for i in ranked if i not in taken][:k - len(taken)]
 
-    def _section_key(self, i: int) -> tuple:
-        chunk = self.store.chunks[i]
-        return chunk.metadata.get("doc_id"), tuple(chunk.heading_path)
-
-    def section_indices(self, i: int, ranked: Sequence[int] = ()) -> list[int]:
+    def section_indices(self, i: int) -> list[int]:
         """The chunks that make up the passage of chunk ``i``'s section, in document order:
-        all of them when they total at most ``section_chars`` characters; else chunk ``i``
-        and the section's first chunk (its heading), then the section's chunks in the
-        order of ``ranked`` (the candidates, best first) and then in document order, while
-        they fit."""
-        siblings = self._sections.get(self._section_key(i), [i])
+        all of them when they total at most ``section_chars`` characters; else the
+        section's first chunk (its heading and opening), chunk ``i`` and its neighbours,
+        nearest first, while they fit. The result depends on ``i`` alone, so a cited
+        passage shows the same text wherever it is opened."""
+        siblings = self._sections[self._section_of[i]]
         if not self.section_chars or len(siblings) == 1:
             return [i]
-        size_of = lambda j: len(self.store.chunks[j].text)  # noqa: E731
-        if sum(size_of(j) for j in siblings) <= self.section_chars:
+        size_of = lambda j: len(self.store.chunks[j].text) + 1  # noqa: E731  (+1: the joining newline)
+        if sum(size_of(j) for j in siblings) <= self.section_chars + 1:
             return siblings
         chosen = {siblings[0], i}
         size = sum(size_of(j) for j in chosen)
-        members = set(siblings)
-        for j in [r for r in ranked if r in members] + siblings:
-            if j not in chosen and size + size_of(j) <= self.section_chars:
-                chosen.add(j)
-                size += size_of(j)
+        at = siblings.index(i)
+        for step in range(1, len(siblings)):
+            for j in (at - step, at + step):
+                if 0 <= j < len(siblings) and siblings[j] not in chosen \
+                        and size + size_of(siblings[j]) <= self.section_chars + 1:
+                    chosen.add(siblings[j])
+                    size += size_of(siblings[j])
         return [j for j in siblings if j in chosen]
 
-    def passage(self, i: int, ranked: Sequence[int] = ()) -> Chunk:
+    def passage(self, i: int) -> Chunk:
         """Chunk ``i`` widened to its section (see :meth:`section_indices`): same id, heading
-        path and metadata, the section's text; ``metadata["section_chunks"]`` lists the ids."""
-        parts = self.section_indices(i, ranked)
+        path and metadata, the section's text; where chunks are left out in between, a line
+        "…" stands for them (so that no sentence or list runs across the gap).
+        ``metadata["section_chunks"]`` lists the ids."""
+        parts = self.section_indices(i)
         chunk = self.store.chunks[i]
         if parts == [i]:
             return chunk
+        lines: list[str] = []
+        for k, j in enumerate(parts):
+            if k and j != parts[k - 1] + 1:
+                lines.append("…")
+            lines.append(self.store.chunks[j].text)
         metadata = dict(chunk.metadata, section_chunks=[self.store.chunks[j].id for j in parts])
-        return Chunk(id=chunk.id, text="\n".join(self.store.chunks[j].text for j in parts),
-                     heading_path=list(chunk.heading_path), metadata=metadata)
+        return Chunk(id=chunk.id, text="\n".join(lines), heading_path=list(chunk.heading_path), metadata=metadata)
 
     def passage_by_id(self, chunk_id: str) -> Chunk | None:
         """The section passage of the chunk with id ``chunk_id`` (see :meth:`passage`), or None."""
@@ -221,19 +233,17 @@ class HybridRetriever:
         by_index = {h.index: h for h in candidates}
         order = [h.index for h in candidates]
         if self.section_chars:
-            seen: set[tuple] = set()
+            seen: set[int] = set()
             firsts = []
             for i in order:
-                key = self._section_key(i)
-                if key not in seen:
-                    seen.add(key)
+                if self._section_of[i] not in seen:
+                    seen.add(self._section_of[i])
                     firsts.append(i)
             order = firsts
-        ranked = [h.index for h in candidates]
         selected = []
         for i in self._diversify(order, k):
             hit = by_index[i]
-            passage = self.passage(i, ranked)
+            passage = self.passage(i)
             selected.append(hit if passage is hit.chunk else replace(hit, section=passage))
         return selected
 

