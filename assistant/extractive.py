@@ -77,8 +77,11 @@ class Unit:
 _QUANTITY = re.compile(r"\b(?:bao nhiêu|mấy)\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
 _NUMBER_TOKEN = (r"(?:\d+(?:[.,/]\d+)*\s*%?|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|"
                  r"triệu|tỷ|nửa)")
+# "đồng" the currency, not "Hội đồng", "cộng đồng", "đồng chí", "đồng bào", "đồng thời" …
+_DONG = (r"(?<!hội )(?<!cộng )(?<!hợp )(?<!bất )(?<!tán )đồng(?!\s+(?:chí|bào|thời|ý|bộ|đều|loạt|lòng|tình|"
+         r"hành|nghiệp|phục|ruộng|hương|minh|nhất|thuận|tâm|cảm|cấp|đội))")
 _MONEY_WORDS = re.compile(r"\b(tiền|kinh phí|phụ cấp|lương|thù lao|mức chi|mức thưởng|thưởng|phạt|"
-                          r"tỷ đồng|triệu đồng|nghìn đồng|đồng)\b", re.IGNORECASE)
+                          r"tỷ đồng|triệu đồng|nghìn đồng|" + _DONG + r")\b", re.IGNORECASE)
 _PEOPLE = r"người|đồng chí|thành viên|đại biểu|cử tri|ủy viên|uỷ viên|hòa giải viên|hoà giải viên|phó|cán bộ|công chức"
 # a measure word and the words documents count the same thing with
 _MEASURE_ALIASES = {"người": _PEOPLE, "thành": _PEOPLE, "thành viên": _PEOPLE, "buổi": r"buổi|cuộc|lần",
@@ -104,7 +107,7 @@ def quantity_pattern(question: str) -> re.Pattern | None:
     if words.startswith(("phần trăm", "%")):
         return re.compile(r"\d\s*%|phần trăm", re.IGNORECASE)
     if words.startswith("tiền") or "đồng" in words or (not measure and _MONEY_WORDS.search(question)):
-        return re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,2}?\s+(?:đồng|đ\b)|lương cơ sở|hệ số", re.IGNORECASE)
+        return re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,2}?\s+(?:" + _DONG + r"|đ\b)|lương cơ sở|hệ số", re.IGNORECASE)
     if measure:
         nouns = _MEASURE_ALIASES.get(measure[0], re.escape(measure[0]))
         return re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,3}?\s+(?:" + nouns + r")\b", re.IGNORECASE)
@@ -245,7 +248,8 @@ def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, fl
         ``(score, coverage)``: coverage is the IDF-weighted fraction of the
         question's content terms present (0–1); the score adds 0.5 × the fraction of
         adjacent term pairs present and 0.3 when the unit holds the kind of fact asked
-        for. A unit that is itself a question, or a fragment under 4 words, is discounted.
+        for. A unit that is itself a question, a fragment under 4 words, or a line in capitals
+        (a title or header block) is discounted.
     """
     words = words if words is not None else _forms(unit, fold)
     present = set(words)
@@ -272,6 +276,9 @@ def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, fl
         score *= _QUESTION_DISCOUNT  # a question in the text (FAQ "Hỏi: …") is not an answer
     if len(words) < 4:
         score *= 0.5  # fragments such as headings or table stubs answer little
+    letters = [c for c in unit if c.isalpha()]
+    if len(words) >= 6 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        score *= 0.5  # a title or header block in capitals names a document, it does not answer
     return score, coverage
 
 

@@ -45,3 +45,28 @@ def test_faq_answer_follows_its_question():
     units = select_units("Người dân tham gia bằng cách nào?", [hit], stats)
     assert units[0].text.startswith("Đáp: Mỗi hộ gia đình phân loại rác")  # shares no word with the question
     assert units[0].coverage == 1.0
+
+
+def test_dong_the_currency_is_not_hoi_dong_or_cong_dong():
+    from assistant.extractive import has_kind, quantity_pattern
+
+    question = "Thu nhập bình quân đầu người phải đạt tối thiểu bao nhiêu triệu đồng/năm?"
+    assert has_kind("đạt 55 triệu đồng/người/năm", "number", question)
+    assert not has_kind("NGHỊ QUYẾT SỐ 10/2022/NQ-HĐND NGÀY 14 THÁNG 7 NĂM 2022 CỦA HỘI ĐỒNG NHÂN DÂN TỈNH",
+                        "number", question)
+    # "Quỹ … cộng đồng" does not make a count of times a question about money
+    pattern = quantity_pattern("Ban kiểm soát kiểm toán Quỹ hỗ trợ cộng đồng mấy lần mỗi năm?")
+    assert pattern is None or not pattern.search("500 triệu đồng")
+
+
+def test_a_header_in_capitals_is_not_an_answer():
+    from assistant.extractive import TermStats, select_units
+    from ingest.types import Chunk
+    from vectorstore.retriever import Hit
+
+    text = ("NGHỊ QUYẾT VỀ MỨC THU NHẬP BÌNH QUÂN CỦA XÃ NÔNG THÔN MỚI NĂM 2022\n"
+            "Thu nhập bình quân đầu người của xã nông thôn mới năm 2022 phải đạt tối thiểu 55 triệu đồng.")
+    hit = Hit(Chunk("nq:0", text, ["Nghị quyết"], {"title": "Nghị quyết"}), 1.0, 0.9, 1.0)
+    stats = TermStats([text, "Ngày hội đại đoàn kết ở thôn.", "Quy chế làm việc."])
+    units = select_units("Thu nhập bình quân của xã nông thôn mới năm 2022 là bao nhiêu?", [hit], stats)
+    assert units[0].text.startswith("Thu nhập bình quân đầu người")
