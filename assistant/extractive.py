@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from assistant.query import abbreviations, content_terms, place_names, with_expansions
+from assistant.query import abbreviations, content_terms, place_mentions, with_expansions
 from ingest.injection import looks_like_instruction
 from ingest.normalize import fold_diacritics, has_diacritics, syllables
 from ingest.sentences import LIST_ITEM, split_sentences
@@ -332,13 +332,17 @@ def _same_place(a: str, b: str) -> bool:
 class _PlaceCheck:
     """Whether a unit may answer a question about ``places`` (see :func:`select_units`)."""
 
-    def __init__(self, places: Sequence[str], fold: bool) -> None:
+    def __init__(self, places: Sequence[str], fold: bool, kinds: Sequence[str] = ()) -> None:
         self.places = list(places)
         self.fold = fold
+        self.kinds = set(kinds)  # administrative words the question put before its places
         self._passages: dict[int, bool] = {}
 
-    def _others(self, text: str) -> bool:
-        return any(not any(_same_place(n, p) for p in self.places) for n in place_names(text))
+    def _others(self, text: str, same_kind: bool = False) -> bool:
+        """``text`` names a place the question is not about (with ``same_kind``: one of the
+        same kind, "xã Phú Mỹ" for a question about "xã Tân Lập")."""
+        return any(not any(_same_place(name, p) for p in self.places) and (not same_kind or kind in self.kinds)
+                   for kind, name in place_mentions(text))
 
     def allows(self, unit: str, hit_index: int, hit: Hit, where: tuple[str, str]) -> bool:
         if not self.places:
@@ -347,7 +351,9 @@ class _PlaceCheck:
             return True
         described, file_name = where
         if any(_names(described, p, self.fold) or _file_names(file_name, p) for p in self.places):
-            return True  # a document about the place (the communes it names lie in it)
+            # a document about the place: the communes of a province it names lie in it, but
+            # "Trong khi đó, xã Phú Mỹ …" in a report on xã Tân Lập is about the neighbour
+            return not self._others(unit, same_kind=True)
         if self._others(unit):  # a sentence about Nam Định does not answer for Hà Nam
             return False
         if hit_index not in self._passages:  # named elsewhere in a passage about no other place
@@ -403,7 +409,8 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     forms = [_forms(text, fold) for _h, _p, text in units]
     rank_weights = _local_weights(weights, [set(f) for f in forms])
     contexts = [_context_terms(hit, fold) for hit in hits]
-    place_check = _PlaceCheck(places, fold)
+    kinds = [kind for kind, name in place_mentions(turn) + place_mentions(question) if kind and name in places]
+    place_check = _PlaceCheck(places, fold, kinds)
     wheres = [_where(hit) for hit in hits]
     candidates: list[Unit] = []
     for (h, position, text), words in zip(units, forms):

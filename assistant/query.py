@@ -220,7 +220,13 @@ def _in(words: list[str], vocabulary: set[str]) -> bool:
 
 
 def place_names(question: str) -> list[str]:
-    """Place names the question is about: a capitalised run after an administrative
+    """The names of :func:`place_mentions`, in order, without repeats."""
+    return list(dict.fromkeys(name for _kind, name in place_mentions(question)))
+
+
+def place_mentions(question: str) -> list[tuple[str | None, str]]:
+    """Places the text is about, each with its kind — the administrative word before it,
+    accent-folded ("xa", "tinh"), or None after "ở" / "tại" / "của" or at the start. The places: a capitalised run after an administrative
     word ("xã Lương Minh", "tỉnh Quảng Ninh", also typed "xa Luong Minh"), or of two or more
     words after "ở" / "tại" / "của" or at the start of the question ("Hà Nam đã chi …").
 
@@ -228,20 +234,20 @@ def place_names(question: str) -> list[str]:
     "huyện Lý Nhân, tỉnh Hà Nam" → "Lý Nhân"); names joined by "và" / "hoặc" are each kept
     ("ở Nghệ An và ở Đắk Lắk"). Bodies and documents ("Ban Thường trực", "Luật Mặt trận")
     are not places; a name stops at a function word and after four words (a question Typed
-    In Title Case). Returns the names as written, in order, without repeats; a question
-    typed without capitals, or in capitals only, yields none.
+    In Title Case). Names are as written, in order; a text typed without capitals, or in
+    capitals only, yields none.
     """
     raw = normalize_inline(question).split()
     words = [w.strip(".,;:!?()“”\"'") for w in raw]
     folded = [fold_diacritics(w.lower()) for w in words]
-    names: list[str] = []
+    names: list[tuple[str | None, str]] = []
     chained = False  # a name ended right before this position
     i = 0
     while i < len(words):
-        marker_len, minimum = 0, 2
+        marker_len, minimum, kind = 0, 2, None
         for length in (3, 2, 1):
             if i + length <= len(words) and _in(words[i:i + length], _ADMIN_MARKERS):
-                marker_len, minimum = length, 1
+                marker_len, minimum, kind = length, 1, " ".join(folded[i:i + length])
                 break
         if not marker_len and _in(words[i:i + 1], _PLACE_PREPOSITIONS):
             marker_len = 1
@@ -256,12 +262,12 @@ def place_names(question: str) -> list[str]:
                     break  # punctuation ends a name
             if end - start >= minimum and not (start == 0 and words[0].lower() in STOPWORDS):
                 if not chained:  # in "thôn Tây xã An Bình" the first name is the subject
-                    names.append(" ".join(words[start:end]))
+                    names.append((kind, " ".join(words[start:end])))
                 chained, i = True, end
                 continue
         chained = False  # any other word between two names ("và", "ở") makes them separate
         i += 1
-    return list(dict.fromkeys(names))
+    return names
 
 
 def years_named(question: str) -> list[str]:

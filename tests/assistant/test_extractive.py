@@ -70,3 +70,23 @@ def test_a_header_in_capitals_is_not_an_answer():
     stats = TermStats([text, "Ngày hội đại đoàn kết ở thôn.", "Quy chế làm việc."])
     units = select_units("Thu nhập bình quân của xã nông thôn mới năm 2022 là bao nhiêu?", [hit], stats)
     assert units[0].text.startswith("Thu nhập bình quân đầu người")
+
+
+def test_a_neighbouring_commune_does_not_answer_for_the_one_asked_about():
+    from assistant.extractive import TermStats, select_units
+    from ingest.types import Chunk
+    from vectorstore.retriever import Hit
+
+    text = ("Năm 2025, xã Tân Lập đã xây dựng 40 căn nhà đại đoàn kết cho hộ nghèo.\n"
+            "Trong khi đó, xã Phú Mỹ bên cạnh đã sửa chữa 25 căn nhà cho hộ cận nghèo.")
+    hit = Hit(Chunk("t:0", text, ["Tin xã Tân Lập"], {"title": "Tin xã Tân Lập", "source": "tin_tan_lap.txt"}),
+              1.0, 0.9, 1.0)
+    stats = TermStats([text, "Ngày hội ở thôn.", "Quy chế làm việc."])
+    question = "Xã Tân Lập sửa chữa bao nhiêu căn nhà cho hộ cận nghèo?"
+    units = select_units(question, [hit], stats, places=["Tân Lập"])
+    assert units and all("Phú Mỹ" not in u.text for u in units)
+    # a province's document may answer from a sentence about one of its communes
+    units = select_units("Ở Phú Yên, xã nào sửa chữa nhà cho hộ cận nghèo?", [Hit(
+        Chunk("p:0", text, ["Báo cáo tỉnh Phú Yên"], {"title": "Báo cáo tỉnh Phú Yên"}), 1.0, 0.9, 1.0)],
+        stats, places=["Phú Yên"])
+    assert units and "Phú Mỹ" in units[0].text
