@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assistant.diacritics import DiacriticRestorer
 from assistant.extractive import TermStats, answer_text, select_units
-from assistant.query import SearchQuery, build_query, place_names, years_named
+from assistant.query import SearchQuery, build_query, content_terms, place_names, years_named
 from assistant.reranker import FeatureReranker
 from assistant.types import Answer, Citation
 from ingest.normalize import has_diacritics, syllables
@@ -96,7 +96,9 @@ class Assistant:
                  "best_coverage": units[0].coverage if units else 0.0,
                  "best_dense": max((h.dense_score for h in hits), default=0.0),
                  "typed": bool(units) and units[0].typed}
-        if not units or units[0].coverage < self.policy.min_coverage or not units[0].typed \
+        # a question of single letters ("a", "x y") has no topic: list markers "a)" are not one
+        topical = any(len(t) > 1 for t in content_terms(query.standalone))
+        if not topical or not units or units[0].coverage < self.policy.min_coverage or not units[0].typed \
                 or debug["best_dense"] < self.policy.min_dense:
             refusal = Answer(answer=REFUSAL_TEXT, citations=[], refused=True, query=query.standalone, debug=debug)
             return Draft(question, query, passages, refusal)

@@ -58,6 +58,8 @@ def test_follow_up_uses_history(assistant):
 
 
 @pytest.mark.parametrize("question", [
+    "a",
+    "x y?",
     "Giá vé tàu hỏa từ Hà Nội vào Sài Gòn là bao nhiêu?",
     "Ai là huấn luyện viên đội tuyển bóng đá quốc gia?",
 ])
