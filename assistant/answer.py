@@ -8,7 +8,8 @@ from pathlib import Path
 
 from assistant.diacritics import DiacriticRestorer
 from assistant.extractive import TermStats, answer_text, select_units
-from assistant.query import SearchQuery, build_query, content_terms, place_names, years_named
+from assistant.places import place_names, years_named
+from assistant.query import SearchQuery, build_query, content_terms
 from assistant.reranker import FeatureReranker
 from assistant.types import Answer, Citation
 from ingest.normalize import has_diacritics, syllables

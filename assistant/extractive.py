@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from assistant.query import abbreviations, content_terms, place_mentions, with_expansions
+from assistant.places import PlaceCheck, dated, document_where, place_mentions
+from assistant.query import abbreviations, content_terms, with_expansions
 from ingest.injection import looks_like_instruction
 from ingest.normalize import fold_diacritics, has_diacritics, syllables
 from ingest.sentences import LIST_ITEM, split_sentences
@@ -294,81 +295,6 @@ def _context_terms(hit: Hit, fold: bool = True) -> set[str]:
     return set(_forms(" ".join(parts), fold))
 
 
-def _where(hit: Hit) -> tuple[str, str]:
-    """What says where and when a unit's document is from: its title, headings, số hiệu and
-    date; and its file name (not its folders: every file of "…_xa_Luong_Minh/" is not about
-    Lương Minh)."""
-    meta = hit.chunk.metadata
-    source = str(meta.get("source") or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return (" ".join([*hit.chunk.heading_path, *(str(meta.get(k) or "") for k in ("title", "so_hieu", "date"))]),
-            source.replace("_", " ").replace("-", " "))
-
-
-def _names(text: str, place: str, fold: bool) -> bool:
-    """``text`` names ``place`` as a name: capitalised as in the question (or in capitals), so
-    that "Đoàn Kết" is not found in "đại đoàn kết"; accent-folded when ``fold``."""
-    if fold:
-        text, place = fold_diacritics(text), fold_diacritics(place)
-    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in (place, place.upper()))
-
-
-_FILE_PLACE_MARKERS = r"(?:xa|thon|phuong|tinh|huyen|quan|thi xa|thi tran|tp|ap)"
-
-
-def _file_names(file_name: str, place: str) -> bool:
-    """A file name names ``place``: capitalised as a name ("xa_Luong_Minh"), or, in a
-    lower-case name, after an administrative word ("ke-hoach-xa-an-binh"), so that
-    "ngay-hoi-dai-doan-ket" does not name xã Đoàn Kết."""
-    folded, name = fold_diacritics(file_name), fold_diacritics(place)
-    if folded != folded.lower():
-        return bool(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded))
-    return bool(re.search(rf"(?<!\w){_FILE_PLACE_MARKERS} {re.escape(name.lower())}(?!\w)", folded))
-
-
-def _same_place(a: str, b: str) -> bool:
-    return fold_diacritics(a.lower()) == fold_diacritics(b.lower())
-
-
-class _PlaceCheck:
-    """Whether a unit may answer a question about ``places`` (see :func:`select_units`)."""
-
-    def __init__(self, places: Sequence[str], fold: bool, kinds: Sequence[str] = ()) -> None:
-        self.places = list(places)
-        self.fold = fold
-        self.kinds = set(kinds)  # administrative words the question put before its places
-        self._passages: dict[int, bool] = {}
-
-    def _others(self, text: str, same_kind: bool = False) -> bool:
-        """``text`` names a place the question is not about (with ``same_kind``: one of the
-        same kind, "xã Phú Mỹ" for a question about "xã Tân Lập")."""
-        return any(not any(_same_place(name, p) for p in self.places) and (not same_kind or kind in self.kinds)
-                   for kind, name in place_mentions(text))
-
-    def allows(self, unit: str, hit_index: int, hit: Hit, where: tuple[str, str]) -> bool:
-        if not self.places:
-            return True
-        if any(_names(unit, p, self.fold) for p in self.places):
-            return True
-        described, file_name = where
-        if any(_names(described, p, self.fold) or _file_names(file_name, p) for p in self.places):
-            # a document about the place: the communes of a province it names lie in it, but
-            # "Trong khi đó, xã Phú Mỹ …" in a report on xã Tân Lập is about the neighbour
-            return not self._others(unit, same_kind=True)
-        if self._others(unit):  # a sentence about Nam Định does not answer for Hà Nam
-            return False
-        if hit_index not in self._passages:  # named elsewhere in a passage about no other place
-            text = hit.passage.text
-            self._passages[hit_index] = any(_names(text, p, self.fold) for p in self.places) and not self._others(text)
-        return self._passages[hit_index]
-
-
-def _dated(where: tuple[str, str], passage: str, years: Sequence[str]) -> bool:
-    """The passage or its document names one of ``years`` (a year usually scopes a whole
-    section: "Mục tiêu đến năm 2030")."""
-    text = " ".join([passage, *where])
-    return not years or any(re.search(rf"(?<!\d){y}(?!\d)", text) for y in years)
-
-
 def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_units: int = 3,
                  relative_floor: float = 0.8, turn: str | None = None,
                  places: Sequence[str] = (), years: Sequence[str] = ()) -> list[Unit]:
@@ -383,7 +309,7 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     ``relative_floor`` × the best and are not already contained in a chosen unit.
     Earlier (better-ranked) hits win ties through a small rank prior.
 
-    ``places`` are the place names the question is about (:func:`assistant.query.place_names`)
+    ``places`` are the place names the question is about (:func:`assistant.places.place_names`)
     and ``years`` the years it names. A unit answers only if it names one of the places (as a
     name, capitalised), or its document's title, headings or file name does, or it names no
     other place and its passage names one and no other; and its passage or document names
@@ -410,11 +336,11 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     rank_weights = _local_weights(weights, [set(f) for f in forms])
     contexts = [_context_terms(hit, fold) for hit in hits]
     kinds = [kind for kind, name in place_mentions(turn) + place_mentions(question) if kind and name in places]
-    place_check = _PlaceCheck(places, fold, kinds)
-    wheres = [_where(hit) for hit in hits]
+    place_check = PlaceCheck(places, fold, kinds)
+    wheres = [document_where(hit) for hit in hits]
     candidates: list[Unit] = []
     for (h, position, text), words in zip(units, forms):
-        if not place_check.allows(text, h, hits[h], wheres[h]) or not _dated(wheres[h], hits[h].passage.text, years):
+        if not place_check.allows(text, h, hits[h], wheres[h]) or not dated(wheres[h], hits[h].passage.text, years):
             continue
         prior = 1.0 - 0.04 * h
         score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold, words)

@@ -120,13 +120,3 @@ def test_a_place_is_a_name_and_a_follow_up_may_change_it(assistant):
     first = "Chỉ tiêu số km đường giao thông nông thôn làm mới năm 2025 của xã An Bình là bao nhiêu?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": _ask(assistant, first).answer}]
     assert assistant.answer("Còn xã Phú Lộc thì sao?", history).refused
-
-
-def test_a_files_folder_does_not_say_where_it_is_about():
-    from assistant.extractive import _where
-    from ingest.types import Chunk
-    from vectorstore.retriever import Hit
-
-    chunk = Chunk("c:0", "…", ["Kế hoạch"], {"title": "Kế hoạch", "source": "corpus/mttq_xa_Luong_Minh/12_phuong_Bac_Cam_Ranh.docx"})
-    described, file_name = _where(Hit(chunk, 1.0, 0.9, 1.0))
-    assert "Bac Cam Ranh" in file_name and "Luong" not in file_name + described

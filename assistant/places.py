@@ -1,0 +1,184 @@
+"""Where and when a question is about, and whether a passage's sentence is about the same.
+
+A question names places ("xã Lương Minh", "ở Đắk Lắk", "Hà Nam đã chi …") and years
+("năm 2024"); an answer taken from a sentence about another commune or another year is
+wrong however well its words match, so the answer step keeps only sentences anchored to
+what was asked (see :class:`PlaceCheck` and :func:`dated`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from assistant.query import STOPWORDS
+from ingest.normalize import fold_diacritics, has_diacritics, normalize_inline
+from vectorstore.retriever import Hit
+
+# administrative words before a place name ("bản" is left out: typed without accents it is "Ban")
+_ADMIN_MARKERS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "thôn", "ấp",
+                  "tổ dân phố", "khu dân cư", "tp"}
+_PLACE_PREPOSITIONS = {"ở", "tại", "của"}
+# first words of capitalised names that are bodies, documents or events, not places
+_NOT_PLACES = {"ban", "uy", "hoi", "mat", "doan", "bo", "so", "phong", "to", "dang", "chinh", "quoc", "nha",
+               "luat", "nghi", "thong", "quyet", "chi", "ke", "huong", "cong", "van", "trung", "thuong", "dai",
+               "ngay", "thang", "hien", "cuoc", "quy", "chu", "pho", "truong", "nhan", "can", "mttq",
+               "ong", "anh", "chi", "em", "co", "chu", "bac", "dong"}  # and people: "Ông Nguyễn Văn A"
+_MAX_NAME_WORDS = 4
+_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+
+
+def _is_name_word(word: str) -> bool:
+    return bool(word) and word[0].isupper() and not word.isupper()
+
+
+def _in(words: list[str], vocabulary: set[str]) -> bool:
+    """``words`` form a phrase of ``vocabulary``: compared with accents when typed with
+    them ("Tĩnh" is not "tỉnh"), accent-folded when typed without ("xa" is "xã")."""
+    phrase = " ".join(w.lower() for w in words)
+    if has_diacritics(phrase):
+        return phrase in vocabulary
+    return phrase in {fold_diacritics(v) for v in vocabulary}
+
+
+def place_names(question: str) -> list[str]:
+    """The names of :func:`place_mentions`, in order, without repeats."""
+    return list(dict.fromkeys(name for _kind, name in place_mentions(question)))
+
+
+def place_mentions(question: str) -> list[tuple[str | None, str]]:
+    """Places the text is about, each with its kind — the administrative word before it,
+    accent-folded ("xa", "tinh"), or None after "ở" / "tại" / "của" or at the start. The places: a capitalised run after an administrative
+    word ("xã Lương Minh", "tỉnh Quảng Ninh", also typed "xa Luong Minh"), or of two or more
+    words after "ở" / "tại" / "của" or at the start of the question ("Hà Nam đã chi …").
+
+    A name in apposition keeps only its most specific part ("thôn Tây xã An Bình" → "Tây",
+    "huyện Lý Nhân, tỉnh Hà Nam" → "Lý Nhân"); names joined by "và" / "hoặc" are each kept
+    ("ở Nghệ An và ở Đắk Lắk"). Bodies and documents ("Ban Thường trực", "Luật Mặt trận")
+    are not places; a name stops at a function word and after four words (a question Typed
+    In Title Case). Names are as written, in order; a text typed without capitals, or in
+    capitals only, yields none.
+    """
+    raw = normalize_inline(question).split()
+    words = [w.strip(".,;:!?()“”\"'") for w in raw]
+    folded = [fold_diacritics(w.lower()) for w in words]
+    names: list[tuple[str | None, str]] = []
+    chained = False  # a name ended right before this position
+    i = 0
+    while i < len(words):
+        marker_len, minimum, kind = 0, 2, None
+        for length in (3, 2, 1):
+            if i + length <= len(words) and _in(words[i:i + length], _ADMIN_MARKERS):
+                marker_len, minimum, kind = length, 1, " ".join(folded[i:i + length])
+                break
+        if not marker_len and _in(words[i:i + 1], _PLACE_PREPOSITIONS):
+            marker_len = 1
+        start = i + marker_len if marker_len else (0 if i == 0 else -1)
+        # after "xã", "tỉnh"… any capitalised run is a place ("xã Đoàn Kết"); elsewhere not a body's name
+        if start >= 0 and start < len(words) and (minimum == 1 or folded[start] not in _NOT_PLACES):
+            end = start
+            while end < len(words) and end - start < _MAX_NAME_WORDS and _is_name_word(words[end]) \
+                    and not _in(words[end:end + 1], _ADMIN_MARKERS) and words[end].lower() not in STOPWORDS:
+                end += 1
+                if raw[end - 1][-1] in ".,;:!?)”\"'":
+                    break  # punctuation ends a name
+            if end - start >= minimum and not (start == 0 and words[0].lower() in STOPWORDS):
+                if not chained:  # in "thôn Tây xã An Bình" the first name is the subject
+                    names.append((kind, " ".join(words[start:end])))
+                chained, i = True, end
+                continue
+        chained = False  # any other word between two names ("và", "ở") makes them separate
+        i += 1
+    return names
+
+
+def years_named(question: str) -> list[str]:
+    """Years (1900–2099) the question names ("năm 2024", "giai đoạn 2018-2020", "3/2021")."""
+    return list(dict.fromkeys(_YEAR.findall(question)))
+
+
+
+def document_where(hit: Hit) -> tuple[str, str]:
+    """What says where and when a unit's document is from: its title, headings, số hiệu and
+    date; and its file name (not its folders: every file of "…_xa_Luong_Minh/" is not about
+    Lương Minh)."""
+    meta = hit.chunk.metadata
+    source = str(meta.get("source") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return (" ".join([*hit.chunk.heading_path, *(str(meta.get(k) or "") for k in ("title", "so_hieu", "date"))]),
+            source.replace("_", " ").replace("-", " "))
+
+
+def _names(text: str, place: str, fold: bool) -> bool:
+    """``text`` names ``place`` as a name: capitalised as in the question (or in capitals), so
+    that "Đoàn Kết" is not found in "đại đoàn kết"; accent-folded when ``fold``."""
+    if fold:
+        text, place = fold_diacritics(text), fold_diacritics(place)
+    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in (place, place.upper()))
+
+
+_FILE_PLACE_MARKERS = r"(?:xa|thon|phuong|tinh|huyen|quan|thi xa|thi tran|tp|ap)"
+
+
+def _file_names(file_name: str, place: str) -> bool:
+    """A file name names ``place``: capitalised as a name ("xa_Luong_Minh"), or, in a
+    lower-case name, after an administrative word ("ke-hoach-xa-an-binh"), so that
+    "ngay-hoi-dai-doan-ket" does not name xã Đoàn Kết."""
+    folded, name = fold_diacritics(file_name), fold_diacritics(place)
+    if folded != folded.lower():
+        return bool(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded))
+    return bool(re.search(rf"(?<!\w){_FILE_PLACE_MARKERS} {re.escape(name.lower())}(?!\w)", folded))
+
+
+def _same_place(a: str, b: str) -> bool:
+    return fold_diacritics(a.lower()) == fold_diacritics(b.lower())
+
+
+class PlaceCheck:
+    """Whether a unit may answer a question about ``places``.
+
+    A unit answers if it names one of the places (as a name, capitalised), or its document's
+    title, headings or file name does and the unit names no other place of the same kind,
+    or it names no other place and its passage names one and no other.
+
+    Args:
+        places: the place names the question is about (:func:`place_names`).
+        fold: compare accent-folded (the question was typed without accents).
+        kinds: the administrative words the question put before its places ("xa", "tinh").
+    """
+
+    def __init__(self, places: Sequence[str], fold: bool, kinds: Sequence[str] = ()) -> None:
+        self.places = list(places)
+        self.fold = fold
+        self.kinds = set(kinds)  # administrative words the question put before its places
+        self._passages: dict[int, bool] = {}
+
+    def _others(self, text: str, same_kind: bool = False) -> bool:
+        """``text`` names a place the question is not about (with ``same_kind``: one of the
+        same kind, "xã Phú Mỹ" for a question about "xã Tân Lập")."""
+        return any(not any(_same_place(name, p) for p in self.places) and (not same_kind or kind in self.kinds)
+                   for kind, name in place_mentions(text))
+
+    def allows(self, unit: str, hit_index: int, hit: Hit, where: tuple[str, str]) -> bool:
+        """True when ``unit``, from ``hit`` (the ``hit_index``-th passage, whose document is
+        described by ``where`` from :func:`document_where`), may answer."""
+        if not self.places:
+            return True
+        if any(_names(unit, p, self.fold) for p in self.places):
+            return True
+        described, file_name = where
+        if any(_names(described, p, self.fold) or _file_names(file_name, p) for p in self.places):
+            # a document about the place: the communes of a province it names lie in it, but
+            # "Trong khi đó, xã Phú Mỹ …" in a report on xã Tân Lập is about the neighbour
+            return not self._others(unit, same_kind=True)
+        if self._others(unit):  # a sentence about Nam Định does not answer for Hà Nam
+            return False
+        if hit_index not in self._passages:  # named elsewhere in a passage about no other place
+            text = hit.passage.text
+            self._passages[hit_index] = any(_names(text, p, self.fold) for p in self.places) and not self._others(text)
+        return self._passages[hit_index]
+
+
+def dated(where: tuple[str, str], passage: str, years: Sequence[str]) -> bool:
+    """The passage or its document names one of ``years`` (a year usually scopes a whole
+    section: "Mục tiêu đến năm 2030")."""
+    text = " ".join([passage, *where])
+    return not years or any(re.search(rf"(?<!\d){y}(?!\d)", text) for y in years)

@@ -1,0 +1,36 @@
+"""Places and years named in questions and texts."""
+from assistant.places import place_names, years_named
+
+
+def test_place_names_the_question_is_about():
+    assert place_names("Hà Nam đã chi bao nhiêu tỷ đồng cho nông thôn mới?") == ["Hà Nam"]
+    assert place_names("Tỉnh Quảng Ninh có bao nhiêu đơn vị bầu cử?") == ["Quảng Ninh"]
+    assert place_names("Kế hoạch thi đua ở Nghệ An và ở Đắk Lắk khác gì nhau?") == ["Nghệ An", "Đắk Lắk"]
+    assert place_names("Giám sát bầu cử của phường Bắc Cam Ranh, Mặt trận làm gì?") == ["Bắc Cam Ranh"]
+    assert place_names("Ở xã Lương Minh, hội nghị lần thứ ba xong khi nào?") == ["Lương Minh"]
+    # organisations, abbreviations and unaccented typing are not places
+    assert place_names("Theo Luật Mặt trận, cơ quan nào tổng hợp ý kiến cử tri?") == []
+    assert place_names("BTT UBMTTQ cấp tỉnh có bao nhiêu người?") == []
+    assert place_names("ha nam la tinh thu may hoan thanh nong thon moi") == []
+    assert place_names("Chi tieu cua xa Phu Loc la bao nhieu?") == ["Phu Loc"]  # typed without accents
+    assert place_names("Bộ tiêu chí của Hà Tĩnh có mấy tiêu chí?") == ["Hà Tĩnh"]  # "Tĩnh" is not "tỉnh"
+    assert place_names("Nhiệm kỳ của Ban Thanh tra nhân dân xã Phú Lộc?") == ["Phú Lộc"]
+    assert place_names("Ban Thường trực MTTQ xã Phú Lộc họp khi nào?") == ["Phú Lộc"]
+    # in apposition the most specific name is the subject
+    assert place_names("Thôn Tây xã An Bình làm mới bao nhiêu km?") == ["Tây"]
+    assert place_names("Xã Lý Nhân, tỉnh Hà Nam có gì?") == ["Lý Nhân"]
+
+
+def test_years_named():
+    assert years_named("Chỉ tiêu năm 2024, giai đoạn 2021-2025, đến tháng 3/2021?") == ["2024", "2021", "2025"]
+    assert years_named("Có 300 hộ và 12 km đường, mã 120245") == []
+
+
+def test_a_files_folder_does_not_say_where_it_is_about():
+    from assistant.places import document_where
+    from ingest.types import Chunk
+    from vectorstore.retriever import Hit
+
+    chunk = Chunk("c:0", "…", ["Kế hoạch"], {"title": "Kế hoạch", "source": "corpus/mttq_xa_Luong_Minh/12_phuong_Bac_Cam_Ranh.docx"})
+    described, file_name = document_where(Hit(chunk, 1.0, 0.9, 1.0))
+    assert "Bac Cam Ranh" in file_name and "Luong" not in file_name + described
