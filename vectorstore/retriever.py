@@ -109,6 +109,7 @@ class HybridRetriever:
                 previous = key
             self._sections[-1].append(i)
             self._section_of.append(len(self._sections) - 1)
+        self._index_of = {c.id: i for i, c in enumerate(store.chunks)}
         self._superseded = _superseded(store.chunks)
         self._signatures: dict[int, frozenset[str]] = {}
         self._lowered: list[str] | None = None
@@ -221,8 +222,6 @@ class HybridRetriever:
 
     def passage_by_id(self, chunk_id: str) -> Chunk | None:
         """The section passage of the chunk with id ``chunk_id`` (see :meth:`passage`), or None."""
-        if not hasattr(self, "_index_of"):
-            self._index_of = {c.id: i for i, c in enumerate(self.store.chunks)}
         i = self._index_of.get(chunk_id)
         return None if i is None else self.passage(i)
 
