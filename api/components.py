@@ -40,7 +40,7 @@ def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assista
                                 per_document=settings.retrieval_per_document,
                                 section_chars=settings.retrieval_section_chars)
     weights = (settings.reranker_weights or DEFAULT_WEIGHTS) if settings.reranker else None
-    return Assistant(retriever, reranker_weights=weights)
+    return Assistant(retriever, reranker_weights=weights, answer_type_boost=settings.answer_type_boost)
 
 
 def open_responder(settings: Settings, index_dir: Path | None = None) -> Responder:

@@ -177,4 +177,5 @@ class DocumentManager:
                                     candidates=old.ranking_depth, rrf_k=old.rrf_k, per_document=old.per_document,
                                     section_chars=old.section_chars)
         assistant = self.responder.assistant
-        self.responder.assistant = Assistant(retriever, assistant.policy, assistant.reranker_weights)
+        self.responder.assistant = Assistant(retriever, assistant.policy, assistant.reranker_weights,
+                                             assistant.answer_type.factor)

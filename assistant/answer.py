@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.answer_type import DEFAULT_FACTOR, AnswerTypeBoost
 from assistant.diacritics import DiacriticRestorer
 from assistant.extractive import TermStats, answer_text, select_units
 from assistant.places import place_names, years_named
@@ -51,13 +52,16 @@ class Assistant:
         retriever: hybrid retriever over the index.
         policy: answer/refusal thresholds.
         reranker_weights: a weights file of :class:`assistant.reranker.FeatureReranker`
-            (``None``: the fused order is final).
+            (``None``: no second stage).
+        answer_type_boost: factor of :class:`assistant.answer_type.AnswerTypeBoost`, applied
+            to the fused scores before the reranker (0: off).
     Raises:
         RerankerError: the weights file does not fit the reranker.
+        ValueError: ``answer_type_boost`` is negative.
     """
 
     def __init__(self, retriever: HybridRetriever, policy: AnswerPolicy | None = None,
-                 reranker_weights: Path | None = None) -> None:
+                 reranker_weights: Path | None = None, answer_type_boost: float = DEFAULT_FACTOR) -> None:
         self.retriever = retriever
         self.policy = policy or AnswerPolicy()
         tokens = [syllables(c.context_text) for c in retriever.store.chunks]  # once, for all three
@@ -65,14 +69,21 @@ class Assistant:
         self.restorer = DiacriticRestorer.from_tokens(tokens)
         self.reranker_weights = reranker_weights
         self.reranker = FeatureReranker.load(reranker_weights, self.stats) if reranker_weights else None
+        self.answer_type = AnswerTypeBoost(answer_type_boost)
+
+    def turn(self, question: str) -> str:
+        """``question`` with accents: as typed, or restored when typed without any."""
+        return question if has_diacritics(question) else self.restorer.restore(question)
 
     def search(self, question: str, history: list[dict] | None = None, k: int = 5,
                filters: dict | None = None) -> tuple[SearchQuery, list[Hit]]:
         """Retrieve the top ``k`` hits for a user turn (follow-ups condensed first),
-        optionally restricted by metadata ``filters`` (doc_type, issuer, date_from, date_to)."""
+        optionally restricted by metadata ``filters`` (doc_type, issuer, date_from, date_to):
+        fused candidates, the answer-type boost, the reranker if on, then one hit per section."""
         query = build_query(question, history, restore=self.restorer.restore)
         depth = max(k * 4, self.reranker.depth if self.reranker else 0)
         candidates = self.retriever.candidates(query.dense, query.keyword, depth, refs=query.refs, filters=filters)
+        candidates = self.answer_type.rerank(self.turn(question), candidates)
         if self.reranker:
             candidates = self.reranker.rerank(query, candidates)
         return query, self.retriever.select(candidates, k)
@@ -89,7 +100,7 @@ class Assistant:
         passages = hits[:self.policy.answer_passages]
         # the kind of fact asked is read with accents ("bao nhieu tien" → money); a follow-up
         # that names a place or year ("Còn xã Hòa Khánh thì sao?") replaces the earlier one
-        turn = question if has_diacritics(question) else self.restorer.restore(question)
+        turn = self.turn(question)
         units = select_units(query.standalone, passages, self.stats, max_units=self.policy.max_units,
                              turn=turn, places=place_names(question) or place_names(query.standalone),
                              years=years_named(question) or years_named(query.standalone))

@@ -22,7 +22,7 @@ _ADD_K = 0.1
 # Question phrasing is rare in documents but common in questions: seed its counts so
 # "thu may" reads "thứ mấy", "la gi" "là gì".
 _QUESTION_PHRASES = ("thứ mấy", "mấy giờ", "mấy người", "là gì", "những gì", "bao nhiêu", "bao lâu",
-                     "khi nào", "lúc nào", "ở đâu", "là ai", "như thế nào", "thế nào", "có phải",
+                     "bao nhiêu tiền", "bao nhiêu người", "khi nào", "lúc nào", "ở đâu", "là ai", "như thế nào", "thế nào", "có phải",
                      "được không", "hay không", "vì sao", "tại sao", "ra sao", "ngày nào", "năm nào")
 _SEED_WEIGHT = 20
 

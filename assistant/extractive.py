@@ -22,7 +22,7 @@ from ingest.normalize import fold_diacritics, has_diacritics, syllables
 from ingest.sentences import LIST_ITEM, split_sentences
 from vectorstore.retriever import Hit
 
-_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bnăm\s+\d{4}\b|"
+DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bnăm\s+\d{4}\b|"
                    r"\btháng\s+\d{1,2}\b|\bthứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])\b|\bchủ nhật\b|"
                    r"\b(hằng|hàng|mỗi)\s+(ngày|tuần|tháng|quý|năm)\b|\b\d{1,2}\s*(giờ|h)\b|\bđịnh kỳ\b",
                    re.IGNORECASE)
@@ -83,6 +83,19 @@ _DONG = (r"(?<!hội )(?<!cộng )(?<!hợp )(?<!bất )(?<!tán )đồng(?!\s+(
          r"hành|nghiệp|phục|ruộng|hương|minh|nhất|thuận|tâm|cảm|cấp|đội))")
 _MONEY_WORDS = re.compile(r"\b(tiền|kinh phí|phụ cấp|lương|thù lao|mức chi|mức thưởng|thưởng|phạt|"
                           r"tỷ đồng|triệu đồng|nghìn đồng|" + _DONG + r")\b", re.IGNORECASE)
+# payments a question can name: a sentence that gives an amount answers it only if it names the same
+# payment ("phụ cấp … bao nhiêu" is not answered by "được hỗ trợ 60 triệu đồng")
+_PAYMENTS = re.compile(r"\b(phụ cấp|trợ cấp|lương|thù lao|thưởng|phạt|kinh phí|hỗ trợ|bồi thường|học bổng)\b",
+                       re.IGNORECASE)
+# the two-syllable ones are also found typed without accents ("phu cap", which the corpus may
+# not restore); "luong", "thuong", "phat" alone are also "lượng", "thường", "phát"
+_PAYMENTS_FOLDED = re.compile(r"\b(phu cap|tro cap|thu lao|kinh phi|ho tro|boi thuong|hoc bong)\b")
+
+
+def _payments(text: str) -> set[str]:
+    """Payments named in ``text``, as folded forms."""
+    return ({fold_diacritics(m.lower()) for m in _PAYMENTS.findall(text)}
+            | set(_PAYMENTS_FOLDED.findall(fold_diacritics(text.lower()))))
 _PEOPLE = r"người|đồng chí|thành viên|đại biểu|cử tri|ủy viên|uỷ viên|hòa giải viên|hoà giải viên|phó|cán bộ|công chức"
 # a measure word and the words documents count the same thing with
 _MEASURE_ALIASES = {"người": _PEOPLE, "thành": _PEOPLE, "thành viên": _PEOPLE, "buổi": r"buổi|cuộc|lần",
@@ -90,6 +103,9 @@ _MEASURE_ALIASES = {"người": _PEOPLE, "thành": _PEOPLE, "thành viên": _PEO
                     "tháng": r"tháng", "nhà": r"nhà|căn", "căn": r"căn|nhà", "km": r"km|ki-lô-mét|cây số"}
 # measure words that name no countable thing: "bao nhiêu lâu", "mấy giờ" are handled as dates
 _NOT_MEASURES = {"là", "được", "thì", "có", "và", "của", "để", "lâu", "giờ", "lần"}
+
+
+_AMOUNT = re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,2}?\s+(?:" + _DONG + r"|đ\b)|lương cơ sở|hệ số", re.IGNORECASE)
 
 
 def quantity_pattern(question: str) -> re.Pattern | None:
@@ -108,7 +124,7 @@ def quantity_pattern(question: str) -> re.Pattern | None:
     if words.startswith(("phần trăm", "%")):
         return re.compile(r"\d\s*%|phần trăm", re.IGNORECASE)
     if words.startswith("tiền") or "đồng" in words or (not measure and _MONEY_WORDS.search(question)):
-        return re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,2}?\s+(?:" + _DONG + r"|đ\b)|lương cơ sở|hệ số", re.IGNORECASE)
+        return _AMOUNT
     if measure:
         nouns = _MEASURE_ALIASES.get(measure[0], re.escape(measure[0]))
         return re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,3}?\s+(?:" + nouns + r")\b", re.IGNORECASE)
@@ -128,14 +144,20 @@ def asked_kind(question: str) -> str | None:
 
 def has_kind(unit: str, kind: str | None, question: str) -> bool:
     """True when ``unit`` contains a fact of ``kind`` (a date, a number, a person's name
-    that the question does not already contain)."""
+    that the question does not already contain). An amount of money answers a question
+    that names a payment ("phụ cấp", "thưởng", "phạt" …) only next to the same payment."""
     if kind is None:
         return True
     if kind == "date":
-        return bool(_DATE.search(unit))
+        return bool(DATE.search(unit))
     if kind == "number":
         pattern = quantity_pattern(question)
-        return bool(pattern.search(unit)) if pattern else bool(_NUMBER.search(unit))
+        if pattern is None:
+            return bool(_NUMBER.search(unit))
+        if not pattern.search(unit):
+            return False
+        payments = _payments(question) if pattern is _AMOUNT else set()
+        return not payments or bool(payments & _payments(unit))
     q_words = set(syllables(question))
     words = re.findall(r"\w+", unit) + [""]
     run: list[str] = []

@@ -1,4 +1,4 @@
-from assistant.extractive import split_units
+from assistant.extractive import has_kind, split_units
 
 
 def test_list_kept_whole_with_its_lead_in():
@@ -90,3 +90,11 @@ def test_a_neighbouring_commune_does_not_answer_for_the_one_asked_about():
         Chunk("p:0", text, ["Báo cáo tỉnh Phú Yên"], {"title": "Báo cáo tỉnh Phú Yên"}), 1.0, 0.9, 1.0)],
         stats, places=["Phú Yên"])
     assert units and "Phú Mỹ" in units[0].text
+
+
+def test_an_amount_answers_a_payment_question_only_next_to_the_same_payment():
+    question = "Trưởng ban giám sát đầu tư của cộng đồng được phụ cấp bao nhiêu tiền mỗi tháng?"
+    assert has_kind("Trưởng ban được hưởng phụ cấp 500.000 đồng/tháng.", "number", question)
+    assert not has_kind("Mỗi nhà được hỗ trợ 60 triệu đồng từ Quỹ “Vì người nghèo”.", "number", question)
+    # a question that names no payment takes any amount
+    assert has_kind("mức thấp nhất là 20.000.000 đồng/năm/xã", "number", "Xã được bố trí bao nhiêu tiền?")
