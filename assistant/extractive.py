@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from assistant.places import PlaceCheck, dated, document_where, place_mentions
+from assistant.places import PlaceCheck, as_written, dated, document_where, place_mentions
 from assistant.query import abbreviations, content_terms, with_expansions
 from ingest.injection import looks_like_instruction
 from ingest.normalize import fold_diacritics, has_diacritics, syllables
@@ -357,7 +357,8 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     forms = [_forms(text, fold) for _h, _p, text in units]
     rank_weights = _local_weights(weights, [set(f) for f in forms])
     contexts = [_context_terms(hit, fold) for hit in hits]
-    kinds = [kind for kind, name in place_mentions(turn) + place_mentions(question) if kind and name in places]
+    kinds = [kind for kind, name in place_mentions(as_written(turn)) + place_mentions(as_written(question))
+             if kind and name in places]
     place_check = PlaceCheck(places, fold, kinds)
     wheres = [document_where(hit) for hit in hits]
     candidates: list[Unit] = []

@@ -24,6 +24,8 @@ _NOT_PLACES = {"ban", "uy", "hoi", "mat", "doan", "bo", "so", "phong", "to", "da
                "ngay", "thang", "hien", "cuoc", "quy", "chu", "pho", "truong", "nhan", "can", "mttq",
                "ong", "anh", "chi", "em", "co", "chu", "bac", "dong"}  # and people: "Ông Nguyễn Văn A"
 _MAX_NAME_WORDS = 4
+_NAME_ENDERS_FOLDED = frozenset({"la", "co", "cua", "va", "thi", "duoc", "khong", "nao", "gi", "nhieu", "o", "tai",
+                                 "trong", "voi", "nhung", "cac", "nhu", "the", "hay", "hoac", "de", "ve"})
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 
@@ -42,9 +44,24 @@ def _in(words: list[str], vocabulary: set[str], folded: frozenset[str]) -> bool:
     return phrase in (vocabulary if has_diacritics(phrase) else folded)
 
 
+def as_written(question: str) -> str:
+    """``question`` with each word capitalised if it was typed in capitals only ("XÃ PHÚ LỘC
+    CÓ BAO NHIÊU …" → "Xã Phú Lộc Có Bao Nhiêu …"), so that its places can be told; any
+    other question unchanged. Names then stop at the first function word, as in a question
+    typed in title case."""
+    letters = [c for c in question if c.isalpha()]
+    if len(letters) < 6 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return question
+    # typed without accents, the function words that end a name are told by their folded
+    # form, from a list that leaves out those that are also parts of names ("minh", "can", "bao")
+    return " ".join(w.lower() if not has_diacritics(w) and w.lower() in _NAME_ENDERS_FOLDED
+                    else w[:1].upper() + w[1:].lower() for w in question.split())
+
+
 def place_names(question: str) -> list[str]:
-    """The names of :func:`place_mentions`, in order, without repeats."""
-    return list(dict.fromkeys(name for _kind, name in place_mentions(question)))
+    """The names of :func:`place_mentions` of the question (:func:`as_written`), in order,
+    without repeats."""
+    return list(dict.fromkeys(name for _kind, name in place_mentions(as_written(question))))
 
 
 def place_mentions(question: str) -> list[tuple[str | None, str]]:
@@ -58,7 +75,7 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
     ("ở Nghệ An và ở Đắk Lắk"). Bodies and documents ("Ban Thường trực", "Luật Mặt trận")
     are not places; a name stops at a function word and after four words (a question Typed
     In Title Case). Names are as written, in order; a text typed without capitals, or in
-    capitals only, yields none.
+    capitals only, yields none (a question in capitals goes through :func:`as_written` first).
     """
     raw = normalize_inline(question).split()
     words = [w.strip(".,;:!?()“”\"'") for w in raw]
@@ -69,7 +86,8 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
     while i < len(words):
         marker_len, minimum, kind = 0, 2, None
         for length in (3, 2, 1):
-            if i + length <= len(words) and _in(words[i:i + length], _ADMIN_MARKERS, _ADMIN_MARKERS_FOLDED):
+            if i + length <= len(words) and _in(words[i:i + length], _ADMIN_MARKERS, _ADMIN_MARKERS_FOLDED) \
+                    and not (folded[i] == "thon" and i > 0 and folded[i - 1] == "nong"):  # "nông thôn Mới"
                 marker_len, minimum, kind = length, 1, " ".join(folded[i:i + length])
                 break
         if not marker_len and _in(words[i:i + 1], _PLACE_PREPOSITIONS, _PLACE_PREPOSITIONS_FOLDED):

@@ -120,3 +120,6 @@ def test_a_place_is_a_name_and_a_follow_up_may_change_it(assistant):
     first = "Chỉ tiêu số km đường giao thông nông thôn làm mới năm 2025 của xã An Bình là bao nhiêu?"
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": _ask(assistant, first).answer}]
     assert assistant.answer("Còn xã Phú Lộc thì sao?", history).refused
+    # typed in capitals, the question is still about xã Phú Lộc, not xã An Bình
+    assert assistant.answer(first.replace("An Bình", "Phú Lộc").upper()).refused
+    assert not assistant.answer(first.upper()).refused

@@ -21,6 +21,13 @@ def test_place_names_the_question_is_about():
     assert place_names("Xã Lý Nhân, tỉnh Hà Nam có gì?") == ["Lý Nhân"]
 
 
+def test_a_question_typed_in_capitals_still_names_its_places():
+    assert place_names("XÃ PHÚ LỘC CÓ BAO NHIÊU KM ĐƯỜNG LÀM MỚI?") == ["Phú Lộc"]
+    assert place_names("HÀ NAM ĐÃ CHI BAO NHIÊU TỶ ĐỒNG CHO NÔNG THÔN MỚI?") == ["Hà Nam"]
+    assert place_names("BAN THANH TRA NHÂN DÂN Ở XÃ CÓ BAO NHIÊU THÀNH VIÊN?") == []
+    assert place_names("CHI TIEU CUA XA PHU LOC LA BAO NHIEU?") == ["Phu Loc"]
+
+
 def test_years_named():
     assert years_named("Chỉ tiêu năm 2024, giai đoạn 2021-2025, đến tháng 3/2021?") == ["2024", "2021", "2025"]
     assert years_named("Có 300 hộ và 12 km đường, mã 120245") == []
