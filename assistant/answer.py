@@ -32,10 +32,11 @@ class AnswerPolicy:
     "ngày nào", a number for "bao nhiêu", a name for "ai"), and its best passage a
     cosine similarity of at least ``min_dense`` to the question. The defaults were read off the dev set
     (``shared/eval/mttq_dev.jsonl``; ``mttq eval`` reports refusal and false-refusal rates):
-    with answers composed from section passages the best unit of an unanswerable question
-    covers up to 0.36 of its topic, that of the answerable ones from 0.39 up, hence 0.38 (it
-    was 0.35 when answers came from single chunks). The margin is thin: typed without
-    accents the two overlap (0.36 answerable, 0.39 unanswerable).
+    with answers composed from section passages the best units of the answerable questions
+    cover from 0.39 up (one at 0.30 is refused), hence 0.38 (it was 0.35 when answers came from
+    single chunks). The dev set's unanswerable questions all ask for an amount, and are refused
+    because no unit holds it next to their topic, whatever their coverage (0.58–0.94); the
+    coverage floor is what refuses a question on a topic the documents do not treat at all.
     """
 
     top_k: int = 5

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from assistant.places import PlaceCheck, as_written, dated, document_where, place_mentions
-from assistant.query import abbreviations, content_terms, with_expansions
+from assistant.query import abbreviations, content_terms, synonym_words, with_expansions
 from ingest.injection import looks_like_instruction
 from ingest.normalize import fold_diacritics, has_diacritics, syllables
 from ingest.sentences import LIST_ITEM, split_sentences
@@ -275,7 +275,7 @@ def score_unit(unit: str, question: str, terms: list[str], weights: dict[str, fl
         (a title or header block) is discounted.
     """
     words = words if words is not None else _forms(unit, fold)
-    present = set(words)
+    present = set(words) | synonym_words(words, fold)  # "thấp nhất" covers "tối thiểu"
     context = context or set()
 
     def covered(ws: dict[str, float]) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Sequence
 from importlib import resources
 
 from ingest.normalize import fold_diacritics, has_diacritics, nfc, normalize_inline, syllables
@@ -86,6 +86,28 @@ def expand_synonyms(text: str) -> list[str]:
         if any(f in joined for f in forms):
             added.extend(p for p, f in zip(group, forms) if f not in joined)
     return list(dict.fromkeys(added))
+
+
+def synonym_words(words: Sequence[str], fold: bool = True) -> set[str]:
+    """Syllables of the synonym phrases that ``words`` (a text's syllables, folded or
+    lower-case as written) stand for: a text saying "mức thấp nhất" also says "tối thiểu"
+    and "ít nhất", so a question's "tối thiểu" counts as covered by it. Folded when
+    ``fold``, else as written in ``assistant/data/synonyms.tsv`` and matched with accents.
+    With ``fold``, ``words`` must be folded too."""
+    joined = " " + " ".join(words) + " "
+    found: set[str] = set()
+    for group, forms in zip(synonym_groups(), _synonym_forms() if fold else _synonym_forms_as_written()):
+        if any(f in joined for f in forms):
+            for phrase in group:
+                found.update(fold_diacritics(w) if fold else w for w in syllables(phrase))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _synonym_forms_as_written() -> tuple[tuple[str, ...], ...]:
+    """Each synonym group's phrases as lower-case, space-padded word strings with their
+    accents ("họp" is not the "hợp" of "tổng hợp")."""
+    return tuple(tuple(" " + " ".join(syllables(p)) + " " for p in group) for group in synonym_groups())
 
 
 def _folded_words(text: str) -> list[str]:

@@ -61,3 +61,15 @@ def test_document_numbers_named_in_questions():
     assert document_refs("Quyết định 318 ngày 13/3/2025 nói gì?") == ["318"]
     assert document_refs("văn bản 102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN") == ["102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN"]
     assert document_refs("Ngày 31/12/2020 tỉnh Hà Nam được công nhận") == []
+
+
+def test_synonym_words_say_what_a_text_also_says():
+    from assistant.query import synonym_words
+    from ingest.normalize import fold_diacritics, syllables
+
+    said = synonym_words(syllables("Kinh phí của xã mức thấp nhất là 20.000.000 đồng/năm"), fold=False)
+    assert {"tối", "thiểu", "tiền"} <= said
+    # with accents typed, "tổng hợp" is no "họp"; folded, the two cannot be told apart
+    assert "hội" not in synonym_words(syllables("gửi Ủy ban để tổng hợp"), fold=False)
+    assert "hoi" in synonym_words([fold_diacritics(w) for w in syllables("gửi Ủy ban để tổng hợp")])
+    assert synonym_words(syllables("Ban có 5 thành viên"), fold=False) == set()
