@@ -32,6 +32,10 @@ _FOLLOW_UP_MARKERS = re.compile(
     r"^(còn|vậy|thế|thì|nếu vậy|trường hợp đó|ngoài ra|thêm)\b|\b(thì sao|này|nữa)\b\??$|"
     r"\b(đó|ấy|nói trên|vừa rồi|như vậy|trường hợp này|việc này|văn bản này|hội nghị này)\b",
     re.IGNORECASE)
+# the same typed without accents, where unambiguous: "con" opening a question in a conversation
+# is "còn"; "do" (đó / do) and "nay" (này / nay) are left to the accent-restored reading
+_FOLLOW_UP_MARKERS_FOLDED = re.compile(
+    r"^(con|the con|vay con|vay thi|neu vay|ngoai ra)\b|\b(thi sao)\b\??$|\b(noi tren|vua roi)\b", re.IGNORECASE)
 _SHORT_QUESTION = 7
 
 
@@ -183,9 +187,12 @@ def is_follow_up(question: str) -> bool:
     """True when ``question`` needs the conversation to make sense.
 
     Heuristic: it starts or ends with a Vietnamese follow-up marker ("Còn …",
-    "… thì sao?"), refers back ("hội nghị đó", "nói trên"), or has fewer than 7 syllables.
+    "… thì sao?", also typed "con …", "… thi sao?"), refers back ("hội nghị đó", "nói
+    trên"), or has fewer than 7 syllables.
     """
     q = question.strip()
+    if not has_diacritics(q) and _FOLLOW_UP_MARKERS_FOLDED.search(q):
+        return True
     return bool(_FOLLOW_UP_MARKERS.search(q)) or len(syllables(q)) < _SHORT_QUESTION
 
 
@@ -229,7 +236,8 @@ def build_query(question: str, history: list[dict] | None = None,
     """
     q = normalize_inline(question)
     standalone = q
-    if history and is_follow_up(q):
+    # typed without accents, the markers ("còn", "đó") are read on the restored question
+    if history and (is_follow_up(q) or (restore is not None and not has_diacritics(q) and is_follow_up(restore(q)))):
         previous = [normalize_inline(t.get("content", "")) for t in history if t.get("role") == "user"]
         previous = [p for p in previous if p]
         if previous:

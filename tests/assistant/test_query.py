@@ -54,6 +54,19 @@ def test_reference_back_is_a_follow_up():
     assert is_follow_up("Chương trình của hội nghị đó gồm những phần nào?")
 
 
+def test_follow_ups_typed_without_accents():
+    assert is_follow_up("Con lan thu ba thi ban viec gi, va nguoi the nao thi khong duoc dua vao danh sach?")
+    assert is_follow_up("The con viec xay dung bang tien dan dong gop thi co phai chiu thue khong?")
+    assert is_follow_up("con xa phu loc trong ke hoach nam sau thi sao")
+    assert not is_follow_up("ban thanh tra nhan dan o xa co bao nhieu thanh vien")
+    # "do" may be "đó" or "do": the accent-restored reading decides
+    history = [{"role": "user", "content": "Ai tổ chức hội nghị tiếp xúc cử tri ở xã?"}]
+    question = "chuong trinh cua hoi nghi do gom nhung phan nao"
+    assert build_query(question, history).standalone == question
+    restored = build_query(question, history, restore=lambda q: "chương trình của hội nghị đó gồm những phần nào")
+    assert restored.standalone.startswith("Ai tổ chức hội nghị")
+
+
 def test_document_numbers_named_in_questions():
     from assistant.query import document_refs
 
