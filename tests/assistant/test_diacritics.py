@@ -20,3 +20,12 @@ def test_text_with_any_accent_or_unknown_words_is_kept():
     restorer = DiacriticRestorer.from_texts(CORPUS)
     assert restorer.restore("Hà Nam hoan thanh") == "Hà Nam hoan thanh"
     assert restorer.restore("xyz 2025 nong thon") == "xyz 2025 nông thôn"
+
+
+def test_a_citizens_words_win_over_the_documents_homographs():
+    # official texts say "tối thiểu", "bộ máy", "hợp tác" far more than a citizen's "tôi",
+    # "mấy", "họp": the question register is seeded, the documents' word still wins in context
+    documents = ["Mức chi tối thiểu, tối đa cho bộ máy; phối hợp, hợp tác, phù hợp với bộ máy."] * 5
+    restorer = DiacriticRestorer.from_texts(documents)
+    assert restorer.restore("thon toi co may nguoi di hop") == "thôn tôi có mấy người đi họp"
+    assert restorer.restore("muc chi toi thieu cho bo may") == "mức chi tối thiểu cho bộ máy"
