@@ -38,7 +38,7 @@ def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assista
                                 reference_weight=settings.rrf_reference_weight,
                                 candidates=settings.retrieval_candidates, rrf_k=settings.rrf_k,
                                 per_document=settings.retrieval_per_document,
-                                section_chars=settings.retrieval_section_chars)
+                                section_chars=settings.retrieval_section_chars, rrf_share=settings.rrf_share)
     weights = (settings.reranker_weights or DEFAULT_WEIGHTS) if settings.reranker else None
     return Assistant(retriever, reranker_weights=weights, answer_type_boost=settings.answer_type_boost)
 

