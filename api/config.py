@@ -65,7 +65,7 @@ class Settings(BaseSettings):
                                         "helps questions spanning documents, costs single-document recall")
     retrieval_section_chars: int = Field(4000, ge=0, description="A hit returns its section (e.g. its Điều) "
                                          "as one passage, whole up to this many characters; 0: chunks alone")
-    answer_type_boost: float = Field(0.4, ge=0, description="A candidate holding the kind of fact asked "
+    answer_type_boost: float = Field(0.4, ge=0, le=10, description="A candidate holding the kind of fact asked "
                                      "(number, date, name) scores × (1 + this); 0: off (assistant/answer_type.py)")
     # second stage (assistant/reranker.py); weights learned by bench/train_reranker.py
     reranker: bool = Field(False, description="Re-score the fused candidates with the feature reranker "

@@ -9,7 +9,7 @@ from pathlib import Path
 from assistant.answer_type import DEFAULT_FACTOR, AnswerTypeBoost
 from assistant.diacritics import DiacriticRestorer
 from assistant.extractive import TermStats, answer_text, select_units
-from assistant.places import place_names, years_named
+from assistant.places import gazetteer, place_names, years_named
 from assistant.query import SearchQuery, build_query, content_terms
 from assistant.reranker import FeatureReranker
 from assistant.types import Answer, Citation
@@ -68,6 +68,7 @@ class Assistant:
         tokens = [syllables(c.context_text) for c in retriever.store.chunks]  # once, for all three
         self.stats = TermStats.from_tokens(tokens)
         self.restorer = DiacriticRestorer.from_tokens(tokens)
+        self.places = gazetteer(c.text for c in retriever.store.chunks)
         self.reranker_weights = reranker_weights
         self.reranker = FeatureReranker.load(reranker_weights, self.stats) if reranker_weights else None
         self.answer_type = AnswerTypeBoost(answer_type_boost)
@@ -81,13 +82,28 @@ class Assistant:
         """Retrieve the top ``k`` hits for a user turn (follow-ups condensed first),
         optionally restricted by metadata ``filters`` (doc_type, issuer, date_from, date_to):
         fused candidates, the answer-type boost, the reranker if on, then one hit per section."""
+        query, hits, _plain = self._retrieve(question, history, k, filters)
+        return query, hits
+
+    def _retrieve(self, question: str, history: list[dict] | None, k: int,
+                  filters: dict | None) -> tuple[SearchQuery, list[Hit], list[Hit]]:
+        """:meth:`search`'s query and hits, and the hits without the answer-type boost.
+
+        Answers are composed from the latter: a passage that holds an amount rises in the
+        search results, but that amount is often about someone else ("hỗ trợ 460.000 đồng"
+        for another body), and the answer step would take it (found by an adversarial pass:
+        four such answers with the boost, none without)."""
         query = build_query(question, history, restore=self.restorer.restore)
         depth = max(k * 4, self.reranker.depth if self.reranker else 0)
-        candidates = self.retriever.candidates(query.dense, query.keyword, depth, refs=query.refs, filters=filters)
-        candidates = self.answer_type.rerank(self.turn(question), candidates)
+        fused = self.retriever.candidates(query.dense, query.keyword, depth, refs=query.refs, filters=filters)
+        boosted = self.answer_type.rerank(self.turn(question), fused)
         if self.reranker:
-            candidates = self.reranker.rerank(query, candidates)
-        return query, self.retriever.select(candidates, k)
+            plain = self.reranker.rerank(query, fused)
+            boosted = plain if boosted == fused else self.reranker.rerank(query, boosted)
+        else:
+            plain = fused
+        hits = self.retriever.select(boosted, k)
+        return query, hits, (hits if boosted is plain or boosted == plain else self.retriever.select(plain, k))
 
     def draft(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Draft:
         """Retrieve and compose the extractive answer; the LLM path starts from this.
@@ -96,18 +112,19 @@ class Assistant:
         best evidence falls under the policy's thresholds.
         """
         started = time.perf_counter()
-        query, hits = self.search(question, history, k=self.policy.top_k, filters=filters)
+        query, _hits, plain = self._retrieve(question, history, self.policy.top_k, filters)
         retrieved = time.perf_counter()
-        passages = hits[:self.policy.answer_passages]
+        passages = plain[:self.policy.answer_passages]
         # the kind of fact asked is read with accents ("bao nhieu tien" → money); a follow-up
         # that names a place or year ("Còn xã Hòa Khánh thì sao?") replaces the earlier one
         turn = self.turn(question)
         units = select_units(query.standalone, passages, self.stats, max_units=self.policy.max_units,
-                             turn=turn, places=place_names(question) or place_names(query.standalone),
+                             turn=turn, known_places=self.places,
+                             places=place_names(question, self.places) or place_names(query.standalone, self.places),
                              years=years_named(question) or years_named(query.standalone))
         debug = {"retrieval_ms": round((retrieved - started) * 1000, 1),
                  "best_coverage": units[0].coverage if units else 0.0,
-                 "best_dense": max((h.dense_score for h in hits), default=0.0),
+                 "best_dense": max((h.dense_score for h in plain), default=0.0),
                  "typed": bool(units) and units[0].typed}
         # a question of single letters ("a", "x y") has no topic: list markers "a)" are not one
         topical = any(len(t) > 1 for t in content_terms(query.standalone))

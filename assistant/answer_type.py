@@ -65,15 +65,15 @@ class AnswerTypeBoost:
     """Re-order fused candidates by whether their chunk holds the kind of fact asked.
 
     Args:
-        factor: ≥ 0; a candidate holding the fact scores ``score × (1 + factor × (1 − p))``,
+        factor: finite, ≥ 0; a candidate holding the fact scores ``score × (1 + factor × (1 − p))``,
             ``p`` the share of candidates holding it. 0 turns the boost off.
     Raises:
-        ValueError: ``factor`` is negative.
+        ValueError: ``factor`` is negative, infinite or NaN.
     """
 
     def __init__(self, factor: float = DEFAULT_FACTOR) -> None:
-        if factor < 0:
-            raise ValueError(f"answer-type boost factor must be >= 0, got {factor}")
+        if not 0 <= factor < float("inf"):  # also refuses NaN
+            raise ValueError(f"answer-type boost factor must be a finite number >= 0, got {factor}")
         self.factor = factor
 
     def rerank(self, turn: str, candidates: Sequence[Hit]) -> list[Hit]:
@@ -86,7 +86,7 @@ class AnswerTypeBoost:
         kind = precise_kind(turn) if self.factor else None
         if kind is None or not candidates:
             return list(candidates)
-        holds = [has_kind(h.chunk.text, kind, turn) for h in candidates]
+        holds = [has_kind(h.chunk.text, kind, turn, " ".join(h.chunk.heading_path[1:])) for h in candidates]
         boost = 1 + self.factor * (1 - sum(holds) / len(holds))
         boosted = [replace(h, score=h.score * boost) if held else h for h, held in zip(candidates, holds)]
         return sorted(boosted, key=lambda h: -h.score)

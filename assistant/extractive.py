@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
-from assistant.places import PlaceCheck, as_written, dated, document_where, place_mentions
+from assistant.places import PlaceCheck, dated, document_where, question_places
+from assistant.qualifiers import contradicts, qualifiers
 from assistant.query import abbreviations, content_terms, synonym_words, with_expansions
 from ingest.injection import looks_like_instruction
 from ingest.normalize import fold_diacritics, has_diacritics, syllables
@@ -105,7 +106,10 @@ _MEASURE_ALIASES = {"người": _PEOPLE, "thành": _PEOPLE, "thành viên": _PEO
 _NOT_MEASURES = {"là", "được", "thì", "có", "và", "của", "để", "lâu", "giờ", "lần"}
 
 
-_AMOUNT = re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,2}?\s+(?:" + _DONG + r"|đ\b)|lương cơ sở|hệ số", re.IGNORECASE)
+_IN_DONG = _NUMBER_TOKEN + r"(?:\s+\S+){0,2}?\s+(?:" + _DONG + r"|đ\b)"
+_AMOUNT = re.compile(_IN_DONG + r"|lương cơ sở|hệ số", re.IGNORECASE)  # "1,2 lần mức lương cơ sở" is an amount
+_AMOUNT_IN_DONG = re.compile(_IN_DONG, re.IGNORECASE)  # … but not for "lương cơ sở là bao nhiêu?"
+_NAMES_THE_BASE = re.compile(r"lương cơ sở|hệ số", re.IGNORECASE)
 
 
 def quantity_pattern(question: str) -> re.Pattern | None:
@@ -142,10 +146,12 @@ def asked_kind(question: str) -> str | None:
     return None
 
 
-def has_kind(unit: str, kind: str | None, question: str) -> bool:
+def has_kind(unit: str, kind: str | None, question: str, context: str = "") -> bool:
     """True when ``unit`` contains a fact of ``kind`` (a date, a number, a person's name
     that the question does not already contain). An amount of money answers a question
-    that names a payment ("phụ cấp", "thưởng", "phạt" …) only next to the same payment."""
+    that names a payment ("phụ cấp", "thưởng", "phạt" …) only next to the same payment, in
+    the unit or its ``context`` (the headings above it: "Điều 5. Phụ cấp hằng tháng"); a
+    multiple of "lương cơ sở" is an amount, except for a question about "lương cơ sở" itself."""
     if kind is None:
         return True
     if kind == "date":
@@ -154,10 +160,12 @@ def has_kind(unit: str, kind: str | None, question: str) -> bool:
         pattern = quantity_pattern(question)
         if pattern is None:
             return bool(_NUMBER.search(unit))
+        if pattern is _AMOUNT and _NAMES_THE_BASE.search(question):
+            pattern = _AMOUNT_IN_DONG
         if not pattern.search(unit):
             return False
-        payments = _payments(question) if pattern is _AMOUNT else set()
-        return not payments or bool(payments & _payments(unit))
+        payments = _payments(question) if pattern in (_AMOUNT, _AMOUNT_IN_DONG) else set()
+        return not payments or bool(payments & _payments(f"{unit} {context}"))
     q_words = set(syllables(question))
     words = re.findall(r"\w+", unit) + [""]
     run: list[str] = []
@@ -319,7 +327,8 @@ def _context_terms(hit: Hit, fold: bool = True) -> set[str]:
 
 def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_units: int = 3,
                  relative_floor: float = 0.8, turn: str | None = None,
-                 places: Sequence[str] = (), years: Sequence[str] = ()) -> list[Unit]:
+                 places: Sequence[str] = (), years: Sequence[str] = (),
+                 known_places: frozenset[str] = frozenset()) -> list[Unit]:
     """The best answer units across ``hits``, best first.
 
     ``question`` is the standalone question (its terms are matched); ``turn`` is what
@@ -331,12 +340,15 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     ``relative_floor`` × the best and are not already contained in a chosen unit.
     Earlier (better-ranked) hits win ties through a small rank prior.
 
-    ``places`` are the place names the question is about (:func:`assistant.places.place_names`)
+    ``places`` are the place names the question is about (:func:`assistant.places.place_names`,
+    with ``known_places`` the corpus's :func:`assistant.places.gazetteer`)
     and ``years`` the years it names. A unit answers only if it names one of the places (as a
     name, capitalised), or its document's title, headings or file name does, or it names no
     other place and its passage names one and no other; and its passage or document names
     one of the years. So "Hà Nam đã chi …" is not answered from a sentence
     about Nam Định, "xã Đoàn Kết" not from "đại đoàn kết", nor "năm 2024" from the 2025 plan.
+    Nor does a unit that, with its headings, names only another level, round, term, star
+    rating or prize than the one asked (:mod:`assistant.qualifiers`: "cấp tỉnh" for "cấp xã").
     """
     # with accents typed, match them ("họp" is not "hợp"); without, match folded forms
     fold = not has_diacritics(question)
@@ -357,18 +369,21 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     forms = [_forms(text, fold) for _h, _p, text in units]
     rank_weights = _local_weights(weights, [set(f) for f in forms])
     contexts = [_context_terms(hit, fold) for hit in hits]
-    kinds = [kind for kind, name in place_mentions(as_written(turn)) + place_mentions(as_written(question))
+    kinds = [kind for kind, name in question_places(turn, known_places) + question_places(question, known_places)
              if kind and name in places]
     place_check = PlaceCheck(places, fold, kinds)
     wheres = [document_where(hit) for hit in hits]
+    headings = [" ".join(hit.chunk.heading_path[1:]) for hit in hits]
+    asked = qualifiers(turn) or qualifiers(question)  # "cấp xã", "lần thứ ba", "Giải Nhì"…
     candidates: list[Unit] = []
     for (h, position, text), words in zip(units, forms):
-        if not place_check.allows(text, h, hits[h], wheres[h]) or not dated(wheres[h], hits[h].passage.text, years):
+        if not place_check.allows(text, h, hits[h], wheres[h]) or not dated(wheres[h], hits[h].passage.text, years) \
+                or contradicts(asked, f"{text} {headings[h]}"):
             continue
         prior = 1.0 - 0.04 * h
         score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold, words)
         candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
-                               position=position, typed=has_kind(text, kind, turn)))
+                               position=position, typed=has_kind(text, kind, turn, headings[h])))
     _answer_faq_questions(candidates)
     candidates.sort(key=lambda u: -u.score)
     if not candidates:
@@ -382,7 +397,7 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     if kind and len(candidates[0].text) > _LONG_UNIT:
         # one fact asked: from a long list or table, the line that holds it
         top = candidates[0]
-        lines = [ln for ln in top.text.split("\n")[1:] if has_kind(ln, kind, turn)]
+        lines = [ln for ln in top.text.split("\n")[1:] if has_kind(ln, kind, turn, headings[top.hit_index])]
         if lines:
             best = max(lines, key=lambda ln: score_unit(ln, turn, terms, weights, contexts[top.hit_index], kind,
                                                         rank_weights, fold)[0])
@@ -398,7 +413,15 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
         extended = _extend_with_list(chosen[0], hits)
         if extended is not None:
             chosen[0] = extended
+    if asked:  # from a list of levels or ranks, the lines of the one asked ("- Cấp xã: …", not "- Cấp tỉnh: …")
+        chosen = [_without_other_qualifiers(unit, asked) for unit in chosen]
     return chosen
+
+
+def _without_other_qualifiers(unit: Unit, asked: dict[str, set[str]]) -> Unit:
+    lines = unit.text.split("\n")
+    kept = lines[:1] + [line for line in lines[1:] if not contradicts(asked, line)]
+    return unit if len(kept) == len(lines) else replace(unit, text="\n".join(kept))
 
 
 def _answer_faq_questions(candidates: list[Unit]) -> None:

@@ -8,9 +8,10 @@ what was asked (see :class:`PlaceCheck` and :func:`dated`).
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from functools import lru_cache
+from typing import Iterable, Sequence
 
-from assistant.query import STOPWORDS
+from assistant.query import STOPWORDS, abbreviations
 from ingest.normalize import fold_diacritics, has_diacritics, normalize_inline
 from vectorstore.retriever import Hit
 
@@ -46,22 +47,77 @@ def _in(words: list[str], vocabulary: set[str], folded: frozenset[str]) -> bool:
 
 def as_written(question: str) -> str:
     """``question`` with each word capitalised if it was typed in capitals only ("XÃ PHÚ LỘC
-    CÓ BAO NHIÊU …" → "Xã Phú Lộc Có Bao Nhiêu …"), so that its places can be told; any
-    other question unchanged. Names then stop at the first function word, as in a question
-    typed in title case."""
-    letters = [c for c in question if c.isalpha()]
-    if len(letters) < 6 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+    CÓ BAO NHIÊU …" → "Xã Phú Lộc có bao Nhiêu …"), so that its places can be told; any
+    other question unchanged. Known abbreviations stay in capitals ("HĐND" is no name), and
+    typed without accents the function words that end a name are lower-cased; a name may
+    still run on into the next words ("Phú Lộc Làm Mới"), which :func:`place_names` cuts."""
+    if not _in_capitals(question):
         return question
-    # typed without accents, the function words that end a name are told by their folded
-    # form, from a list that leaves out those that are also parts of names ("minh", "can", "bao")
-    return " ".join(w.lower() if not has_diacritics(w) and w.lower() in _NAME_ENDERS_FOLDED
-                    else w[:1].upper() + w[1:].lower() for w in question.split())
+    out = []
+    for w in question.split():
+        bare = w.strip(".,;:!?()“”\"'")
+        if fold_diacritics(bare.lower()) in _abbreviations_folded():
+            out.append(w)
+        elif not has_diacritics(w) and w.lower() in _NAME_ENDERS_FOLDED:
+            out.append(w.lower())
+        else:
+            out.append(w[:1].upper() + w[1:].lower())
+    return " ".join(out)
 
 
-def place_names(question: str) -> list[str]:
-    """The names of :func:`place_mentions` of the question (:func:`as_written`), in order,
-    without repeats."""
-    return list(dict.fromkeys(name for _kind, name in place_mentions(as_written(question))))
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations_folded() -> frozenset[str]:
+    return frozenset(fold_diacritics(a.short.lower()) for a in abbreviations())
+
+
+_GAZETTEER_NAME = re.compile(r"(?<!\w)(?:xã|tỉnh|huyện|thôn|phường|thị trấn|thị xã|thành phố|quận|ấp|tổ dân phố)"
+                             r"((?:\s+\w+){1,4})", re.IGNORECASE)
+
+
+def gazetteer(texts: Iterable[str]) -> frozenset[str]:
+    """Accent-folded, lower-case place names the texts give after an administrative word
+    ("xã Phú Lộc" → "phu loc"): what tells where a name typed in capitals ends ("phu loc"
+    is a name, "phu loc lam moi" is not)."""
+    names: set[str] = set()
+    for text in texts:
+        for m in _GAZETTEER_NAME.finditer(text):
+            words = []
+            for w in m.group(1).split():
+                if not _is_name_word(w):
+                    break
+                words.append(fold_diacritics(w.lower()))
+            if words:
+                names.add(" ".join(words))
+    return frozenset(names)
+
+
+def question_places(question: str, known: frozenset[str] = frozenset()) -> list[tuple[str | None, str]]:
+    """:func:`place_mentions` of a question. Typed in capitals, each name is cut to its
+    longest start that is a name in ``known`` (a :func:`gazetteer`), else to its first two
+    words; a one-word name that no document gives is dropped ("XÃ GỒM BAO NHIÊU" names no
+    place)."""
+    if not _in_capitals(question):
+        return place_mentions(question)
+    mentions = []
+    for kind, name in place_mentions(as_written(question)):
+        words = name.split()
+        folded = fold_diacritics(name.lower()).split()
+        cut = next((n for n in range(len(words), 0, -1) if " ".join(folded[:n]) in known), 0)
+        if not cut and len(words) >= 2:
+            cut = 2
+        if cut:
+            mentions.append((kind, " ".join(words[:cut])))
+    return mentions
+
+
+def place_names(question: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """The names of :func:`question_places`, in order, without repeats."""
+    return list(dict.fromkeys(name for _kind, name in question_places(question, known)))
 
 
 def place_mentions(question: str) -> list[tuple[str | None, str]]:

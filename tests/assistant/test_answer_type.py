@@ -59,8 +59,9 @@ def test_factor_zero_or_an_open_question_keeps_the_order_and_a_negative_factor_i
     assert AnswerTypeBoost(0.4).rerank("Ban hoạt động thế nào?", hits) == hits
     # one of two holds it: 0.026 × (1 + 0.4 × 1/2) = 0.0312 > 0.03
     assert [h.chunk.id for h in AnswerTypeBoost(0.4).rerank("Ban có mấy thành viên?", hits)] == ["c1", "c0"]
-    with pytest.raises(ValueError):
-        AnswerTypeBoost(-0.1)
+    for bad in (-0.1, float("inf"), float("nan")):
+        with pytest.raises(ValueError):
+            AnswerTypeBoost(bad)
 
 
 def test_assistant_search_applies_the_boost_to_accent_free_questions(assistant):

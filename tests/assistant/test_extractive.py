@@ -98,3 +98,26 @@ def test_an_amount_answers_a_payment_question_only_next_to_the_same_payment():
     assert not has_kind("Mỗi nhà được hỗ trợ 60 triệu đồng từ Quỹ “Vì người nghèo”.", "number", question)
     # a question that names no payment takes any amount
     assert has_kind("mức thấp nhất là 20.000.000 đồng/năm/xã", "number", "Xã được bố trí bao nhiêu tiền?")
+    # the payment may be named in the heading above the amount
+    heading = "Điều 5. Phụ cấp hằng tháng"
+    assert has_kind("- Trưởng ban Công tác Mặt trận thôn: 1.200.000 đồng/tháng.", "number", question, heading)
+    # a multiple of "lương cơ sở" is an amount, but not the value of "lương cơ sở" itself
+    assert has_kind("Trưởng ban: bằng 0,3 lần mức lương cơ sở.", "number", question.replace("phụ cấp", "lương"))
+    assert not has_kind("Chủ nhiệm: bằng 1,2 lần mức lương cơ sở.", "number", "Lương cơ sở hiện nay là bao nhiêu tiền?")
+
+
+def test_another_level_round_or_prize_does_not_answer():
+    from assistant.extractive import TermStats, select_units
+    from ingest.types import Chunk
+    from vectorstore.retriever import Hit
+
+    text = ("Chi hỗ trợ cước điện thoại cho Chủ tịch Ủy ban bầu cử:\n"
+            "- Cấp tỉnh: 500.000 đồng/tháng.\n"
+            "- Cấp xã: 350.000 đồng/tháng.\n"
+            "Giải Nhất hội thi được thưởng 2.000.000 đồng.")
+    hit = Hit(Chunk("q:0", text, ["Quyết định chi bầu cử"], {"title": "Quyết định chi bầu cử"}), 1.0, 0.9, 1.0)
+    stats = TermStats([text, "Ngày hội ở thôn.", "Quy chế làm việc."])
+    units = select_units("Chủ tịch Ủy ban bầu cử cấp xã được hỗ trợ cước điện thoại bao nhiêu tiền?", [hit], stats)
+    assert units and "350.000" in units[0].text and "500.000" not in units[0].text
+    assert not select_units("Giải Nhì hội thi được thưởng bao nhiêu tiền?", [hit], stats) or \
+        all("Giải Nhất" not in u.text for u in select_units("Giải Nhì hội thi được thưởng bao nhiêu tiền?", [hit], stats))

@@ -1,0 +1,21 @@
+from assistant.qualifiers import contradicts, qualifiers
+
+
+def test_qualifiers_are_read_by_family_with_numbers_normalised():
+    assert qualifiers("Ban Thường trực Ủy ban MTTQ cấp tỉnh") == {"level": {"tinh"}}
+    assert qualifiers("Hội nghị hiệp thương lần thứ ba") == {"round": {"3"}}
+    assert qualifiers("hoi nghi hiep thuong lan thu 3") == {"round": {"3"}}
+    assert qualifiers("Quốc hội khóa XVI và khóa 15") == {"term": {"16", "15"}}
+    assert qualifiers("sản phẩm OCOP đạt 4 sao") == {"stars": {"4"}}
+    assert qualifiers("Giải Nhì hội thi") == {"prize": {"nhi"}}
+    assert qualifiers("giải quyết khiếu nại của cử tri") == {}
+
+
+def test_a_text_naming_only_another_value_contradicts_the_question():
+    asked = qualifiers("Chủ tịch Ủy ban bầu cử cấp xã được hỗ trợ bao nhiêu?")
+    assert contradicts(asked, "- Cấp tỉnh: 500.000 đồng/tháng.")
+    assert not contradicts(asked, "- Cấp xã: 350.000 đồng/tháng.")
+    assert not contradicts(asked, "Cấp tỉnh 500.000 đồng, cấp xã 350.000 đồng.")  # names the asked one too
+    assert not contradicts(asked, "Mức hỗ trợ 350.000 đồng/tháng.")  # names no level
+    assert contradicts(qualifiers("Đại hội lần thứ tư họp ngày nào?"), "Đại hội lần thứ ba họp ngày 20/5/2024.")
+    assert not contradicts({}, "Cấp tỉnh: 500.000 đồng.")
