@@ -44,9 +44,10 @@ def test_one_markdown_file_per_law_and_gold_quotes_that_hit_the_article(tmp_path
 
 
 # MRR@10 of the ALQAC 2023 questions on two of its laws ingested as Markdown files, when the
-# pin was set (2026-11-29); a fall of more than 0.05 fails the build
+# pin was last set (2026-11-29, fusion by rank and score; ranks alone gave 0.914); a fall of more
+# than 0.05 fails the build
 LAWS = ["Luật Cư trú", "Luật Điện ảnh"]
-MEASURED_MRR = 0.914
+MEASURED_MRR = 0.931
 
 
 @pytest.mark.shared
