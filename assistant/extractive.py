@@ -24,9 +24,14 @@ from ingest.sentences import LIST_ITEM, split_sentences
 from vectorstore.retriever import Hit
 
 DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bnăm\s+\d{4}\b|"
-                   r"\btháng\s+\d{1,2}\b|\bthứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])\b|\bchủ nhật\b|"
+                   r"\btháng\s+\d{1,2}\b|(?<!lần )\bthứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])\b|\bchủ nhật\b|"
                    r"\b(hằng|hàng|mỗi)\s+(ngày|tuần|tháng|quý|năm)\b|\b\d{1,2}\s*(giờ|h)\b|\bđịnh kỳ\b",
                    re.IGNORECASE)
+_ASKS_YEAR = re.compile(r"\b(năm (nào|mấy|bao nhiêu)|nam nao)\b", re.IGNORECASE)
+_ASKS_DAY = re.compile(r"\b(ngày (nào|mấy|bao nhiêu)|ngay nao)\b", re.IGNORECASE)
+_A_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_A_DAY = re.compile(r"\b\d{1,2}[/.-]\d{1,2}\b|\bngày\s+\d{1,2}\b|(?<!lần )\bthứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])\b|"
+                    r"\bchủ nhật\b|\b(hằng|hàng|mỗi)\s+(tuần|tháng)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d|\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|"
                      r"nửa|gấp đôi)\b", re.IGNORECASE)
 # "Ai là …", "… là ai?" ask for a person; a bare "ai" ("ai ra quyết định") is often a body
@@ -41,6 +46,8 @@ _ASKS_LIST = re.compile(r"\b(những (gì|nào|ai)|gồm|bao gồm|các bước|
 
 
 _TYPED_FLOOR = 0.6
+_ITEM_TITLE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)]|[IVXLC]+[.)])\s+\S", re.IGNORECASE)
+_ITEM_TITLE_CHARS = 150  # longer numbered lines are items with content, not titles of what follows
 _QUESTION_DISCOUNT = 0.3  # score_unit's factor for a unit that is itself a question
 _LONG_UNIT = 600  # characters: a list or table longer than this is narrowed to a line for a one-fact question
 _LEADING_LABEL = re.compile(r"^\s*(?:(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[-+•–])\s+|(?:đáp|trả lời|tl)\s*:\s*)",
@@ -77,8 +84,9 @@ class Unit:
 
 
 _QUANTITY = re.compile(r"\b(?:bao nhiêu|mấy)\s+(\w+(?:\s+\w+)?)", re.IGNORECASE)
-_NUMBER_TOKEN = (r"(?:\d+(?:[.,/]\d+)*\s*%?|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|"
-                 r"triệu|tỷ|nửa)")
+# number words are whole words ("ba" is not the start of "ban"); also what keeps the search fast
+_NUMBER_TOKEN = (r"(?:\d+(?:[.,/]\d+)*\s*%?|(?<!\w)(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|"
+                 r"triệu|tỷ|nửa)(?!\w))")
 # "đồng" the currency, not "Hội đồng", "cộng đồng", "đồng chí", "đồng bào", "đồng thời" …
 _DONG = (r"(?<!hội )(?<!cộng )(?<!hợp )(?<!bất )(?<!tán )đồng(?!\s+(?:chí|bào|thời|ý|bộ|đều|loạt|lòng|tình|"
          r"hành|nghiệp|phục|ruộng|hương|minh|nhất|thuận|tâm|cảm|cấp|đội))")
@@ -110,6 +118,7 @@ _IN_DONG = _NUMBER_TOKEN + r"(?:\s+\S+){0,2}?\s+(?:" + _DONG + r"|đ\b)"
 _AMOUNT = re.compile(_IN_DONG + r"|lương cơ sở|hệ số", re.IGNORECASE)  # "1,2 lần mức lương cơ sở" is an amount
 _AMOUNT_IN_DONG = re.compile(_IN_DONG, re.IGNORECASE)  # … but not for "lương cơ sở là bao nhiêu?"
 _NAMES_THE_BASE = re.compile(r"lương cơ sở|hệ số", re.IGNORECASE)
+_AMOUNT_GATE = re.compile(r"đồng|\d\s?đ\b|lương cơ sở|hệ số", re.IGNORECASE)
 
 
 def quantity_pattern(question: str) -> re.Pattern | None:
@@ -131,8 +140,15 @@ def quantity_pattern(question: str) -> re.Pattern | None:
         return _AMOUNT
     if measure:
         nouns = _MEASURE_ALIASES.get(measure[0], re.escape(measure[0]))
-        return re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,3}?\s+(?:" + nouns + r")\b", re.IGNORECASE)
+        pattern = re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,3}?\s+(?:" + nouns + r")\b", re.IGNORECASE)
+        _GATES.setdefault(pattern, re.compile(nouns, re.IGNORECASE))
+        return pattern
     return None
+
+
+# a cheap test that a text may hold a pattern's match: the measure word itself (re caches the
+# compiled patterns, so a measure's pattern is one object); a number search is much slower
+_GATES: dict[re.Pattern, re.Pattern] = {}
 
 
 def asked_kind(question: str) -> str | None:
@@ -155,6 +171,10 @@ def has_kind(unit: str, kind: str | None, question: str, context: str = "") -> b
     if kind is None:
         return True
     if kind == "date":
+        if _ASKS_YEAR.search(question):  # "năm nào" is answered by a year, not by "hằng quý"
+            return bool(_A_YEAR.search(unit))
+        if _ASKS_DAY.search(question):  # "ngày nào" by a day of a month
+            return bool(_A_DAY.search(unit))
         return bool(DATE.search(unit))
     if kind == "number":
         pattern = quantity_pattern(question)
@@ -162,7 +182,8 @@ def has_kind(unit: str, kind: str | None, question: str, context: str = "") -> b
             return bool(_NUMBER.search(unit))
         if pattern is _AMOUNT and _NAMES_THE_BASE.search(question):
             pattern = _AMOUNT_IN_DONG
-        if not pattern.search(unit):
+        gate = _AMOUNT_GATE if pattern in (_AMOUNT, _AMOUNT_IN_DONG) else _GATES.get(pattern)
+        if (gate is not None and not gate.search(unit)) or not pattern.search(unit):
             return False
         payments = _payments(question) if pattern in (_AMOUNT, _AMOUNT_IN_DONG) else set()
         return not payments or bool(payments & _payments(f"{unit} {context}"))
@@ -376,12 +397,20 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     headings = [" ".join(hit.chunk.heading_path[1:]) for hit in hits]
     asked = qualifiers(turn) or qualifiers(question)  # "cấp xã", "lần thứ ba", "Giải Nhì"…
     candidates: list[Unit] = []
+    items: dict[int, tuple[str, list[str]]] = {}  # per passage: the last numbered item title
     for (h, position, text), words in zip(units, forms):
+        if _ITEM_TITLE.match(text) and len(text) <= _ITEM_TITLE_CHARS:
+            items[h] = (text, words)
+            lead_in, scored = "", words
+        else:
+            # "- Thời gian: chậm nhất ngày 20/02/2026" says it of its item ("3. Hội nghị … lần thứ ba")
+            lead_in, lead_words = items.get(h, ("", []))
+            scored = lead_words + words
         if not place_check.allows(text, h, hits[h], wheres[h]) or not dated(wheres[h], hits[h].passage.text, years) \
-                or contradicts(asked, f"{text} {headings[h]}"):
+                or contradicts(asked, f"{text} {lead_in} {headings[h]}"):
             continue
         prior = 1.0 - 0.04 * h
-        score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold, words)
+        score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold, scored)
         candidates.append(Unit(text=text, hit_index=h, score=score * prior, coverage=coverage,
                                position=position, typed=has_kind(text, kind, turn, headings[h])))
     _answer_faq_questions(candidates)

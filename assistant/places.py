@@ -98,9 +98,9 @@ def gazetteer(texts: Iterable[str]) -> frozenset[str]:
 
 def question_places(question: str, known: frozenset[str] = frozenset()) -> list[tuple[str | None, str]]:
     """:func:`place_mentions` of a question. Typed in capitals, each name is cut to its
-    longest start that is a name in ``known`` (a :func:`gazetteer`), else to its first two
-    words; a one-word name that no document gives is dropped ("XÃ GỒM BAO NHIÊU" names no
-    place)."""
+    longest start that is a name in ``known`` (a :func:`gazetteer`), else, after an
+    administrative word, to its first two words; any other name no document gives is dropped
+    ("XÃ GỒM BAO NHIÊU", "MỖI NHÀ ĐẠI ĐOÀN KẾT …" name no place)."""
     if not _in_capitals(question):
         return place_mentions(question)
     mentions = []
@@ -108,7 +108,7 @@ def question_places(question: str, known: frozenset[str] = frozenset()) -> list[
         words = name.split()
         folded = fold_diacritics(name.lower()).split()
         cut = next((n for n in range(len(words), 0, -1) if " ".join(folded[:n]) in known), 0)
-        if not cut and len(words) >= 2:
+        if not cut and len(words) >= 2 and kind is not None:  # after "xã", "tỉnh"…; "MỖI NHÀ …" is no place
             cut = 2
         if cut:
             mentions.append((kind, " ".join(words[:cut])))

@@ -2,7 +2,7 @@
 
 Documents list the same fact for several levels, rounds and ranks side by side: "Cấp tỉnh:
 500.000 đồng; cấp xã: 350.000 đồng", "lần thứ ba … lần thứ tư", "khóa XVI", "sản phẩm 4
-sao", "Giải Nhất … Giải Nhì". A question about "cấp xã" or "Giải Nhì" is not answered by the
+sao", "Giải Nhất … Giải Nhì", "nông thôn mới nâng cao … kiểu mẫu". A question about "cấp xã" or "Giải Nhì" is not answered by the
 sentence about "cấp tỉnh" or "Giải Nhất", however well its other words match. So a sentence
 that names a qualifier of the same family with another value, and not the asked one, does
 not answer (:func:`contradicts`); a sentence that names none of that family may.
@@ -23,6 +23,7 @@ _FAMILIES = {
     "term": re.compile(r"\bkhoa ([ivxlc]+|\d+)\b"),
     "stars": re.compile(r"\b(\d) sao\b"),
     "prize": re.compile(r"\bgiai (nhat|nhi|ba|tu|khuyen khich)\b"),
+    "ntm_tier": re.compile(r"\b(nang cao|kieu mau)\b"),  # nông thôn mới nâng cao / kiểu mẫu
 }
 
 
@@ -42,7 +43,8 @@ def qualifiers(text: str) -> dict[str, set[str]]:
     """The qualifiers ``text`` names, by family: ``{"level": {"xa"}, "round": {"3"}}``.
 
     Families: administrative level ("cấp tỉnh"), round ("lần thứ ba"), term ("khóa XVI"),
-    stars ("4 sao") and prize ("Giải Nhì"); accents and case are ignored, numbers normalised.
+    stars ("4 sao"), prize ("Giải Nhì") and the tier of nông thôn mới ("nâng cao", "kiểu
+    mẫu"); accents and case are ignored, numbers normalised.
     """
     folded = fold_diacritics(text.lower())
     found: dict[str, set[str]] = {}

@@ -123,3 +123,5 @@ def test_a_place_is_a_name_and_a_follow_up_may_change_it(assistant):
     # typed in capitals, the question is still about xã Phú Lộc, not xã An Bình
     assert assistant.answer(first.replace("An Bình", "Phú Lộc").upper()).refused
     assert not assistant.answer(first.upper()).refused
+    # a question in capitals that names no place is answered ("MỖI NHÀ" is no place)
+    assert "60 triệu đồng" in _ask(assistant, "MỖI NHÀ ĐẠI ĐOÀN KẾT ĐƯỢC HỖ TRỢ BAO NHIÊU TIỀN?").answer

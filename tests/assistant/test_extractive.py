@@ -121,3 +121,26 @@ def test_another_level_round_or_prize_does_not_answer():
     assert units and "350.000" in units[0].text and "500.000" not in units[0].text
     assert not select_units("Giải Nhì hội thi được thưởng bao nhiêu tiền?", [hit], stats) or \
         all("Giải Nhất" not in u.text for u in select_units("Giải Nhì hội thi được thưởng bao nhiêu tiền?", [hit], stats))
+
+
+def test_a_year_answers_nam_nao_and_a_round_is_no_weekday():
+    assert has_kind("Xã đạt chuẩn năm 2023.", "date", "Xã đạt chuẩn năm nào?")
+    assert not has_kind("Ban tổng hợp kết quả hằng quý.", "date", "Xã đạt chuẩn năm nào?")
+    assert has_kind("Tiếp công dân sáng thứ Năm hằng tuần.", "date", "Tiếp công dân vào ngày nào?")
+    assert not has_kind("Biên bản Hội nghị hiệp thương lần thứ ba.", "date", "Hội nghị xong ngày nào?")
+
+
+def test_a_bullet_says_its_fact_of_the_numbered_item_above_it():
+    from assistant.extractive import TermStats, select_units
+    from ingest.types import Chunk
+    from vectorstore.retriever import Hit
+
+    text = ("2. Hội nghị hiệp thương lần thứ hai\n"
+            "- Thời gian: chậm nhất ngày 05/01/2026.\n"
+            "3. Hội nghị hiệp thương lần thứ ba\n"
+            "Nội dung: lập danh sách chính thức những người ứng cử.\n"
+            "- Thời gian: chậm nhất ngày 20/02/2026.")
+    hit = Hit(Chunk("k:0", text, ["Kế hoạch bầu cử"], {"title": "Kế hoạch bầu cử"}), 1.0, 0.9, 1.0)
+    stats = TermStats([text, "Ngày hội ở thôn.", "Quy chế làm việc.", "Báo cáo năm."])
+    units = select_units("Hội nghị hiệp thương lần thứ ba xong chậm nhất ngày nào?", [hit], stats)
+    assert units and "20/02/2026" in units[0].text and units[0].coverage > 0.5

@@ -19,3 +19,10 @@ def test_a_text_naming_only_another_value_contradicts_the_question():
     assert not contradicts(asked, "Mức hỗ trợ 350.000 đồng/tháng.")  # names no level
     assert contradicts(qualifiers("Đại hội lần thứ tư họp ngày nào?"), "Đại hội lần thứ ba họp ngày 20/5/2024.")
     assert not contradicts({}, "Cấp tỉnh: 500.000 đồng.")
+
+
+def test_the_tier_of_nong_thon_moi_is_a_qualifier():
+    asked = qualifiers("Xã An Bình đạt chuẩn nông thôn mới kiểu mẫu năm nào?")
+    assert asked == {"ntm_tier": {"kieu mau"}}
+    assert contradicts(asked, "Ngày 20/12/2023, xã được công nhận đạt chuẩn nông thôn mới nâng cao.")
+    assert not contradicts(asked, "Xã đăng ký xây dựng xã nông thôn mới kiểu mẫu giai đoạn 2024 - 2025.")
