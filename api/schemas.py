@@ -1,13 +1,24 @@
 """Request and response models of the HTTP API, one per use."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY_TURNS = 20
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
+
+
+def _calendar_date(value: str | None) -> str | None:
+    """An ISO date that exists ("2025-13-01" does not); raises ValueError otherwise."""
+    if value is not None:
+        date.fromisoformat(value)
+    return value
+
+
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_calendar_date)]
 
 
 class Turn(BaseModel):
@@ -19,9 +30,10 @@ class SearchFilters(BaseModel):
     """Restrict retrieval by document metadata."""
 
     doc_type: str | None = Field(None, max_length=60, description="Loại văn bản, e.g. Kế hoạch, Nghị quyết, Luật")
-    issuer: str | None = Field(None, max_length=200, description="Cơ quan ban hành (contained, accents ignored)")
-    date_from: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Ngày ban hành from (ISO)")
-    date_to: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="Ngày ban hành to (ISO)")
+    issuer: str | None = Field(None, max_length=200, description="Cơ quan ban hành (its words, in any order; "
+                                                                  "accents and case ignored)")
+    date_from: IsoDate | None = Field(None, description="Ngày ban hành from (ISO, inclusive)")
+    date_to: IsoDate | None = Field(None, description="Ngày ban hành to (ISO, inclusive)")
 
 
 class ChatRequest(BaseModel):

@@ -262,20 +262,22 @@ class HybridRetriever:
     def allowed(self, filters: dict | None) -> np.ndarray | None:
         """Boolean mask of the chunks that pass ``filters`` (None when nothing is filtered).
 
-        Keys: ``doc_type`` (equal, case-insensitive), ``issuer`` (contained, accents and
-        case ignored), ``date_from`` / ``date_to`` (ISO dates, inclusive; chunks of
+        Keys: ``doc_type`` (equal, case-insensitive), ``issuer`` (all its words in the
+        document's issuer, in any order, accents and case ignored: "Ủy ban MTTQ xã An Bình"
+        finds "ỦY BAN MTTQ VIỆT NAM XÃ AN BÌNH"), ``date_from`` / ``date_to`` (ISO dates, inclusive; chunks of
         undated documents are excluded when either is given).
         """
         filters = {k: v for k, v in (filters or {}).items() if v}
         if not filters:
             return None
         mask = np.ones(len(self.store.chunks), dtype=bool)
+        issuer_words = set(re.findall(r"\w+", fold_diacritics(str(filters.get("issuer", "")).lower())))
         for i, chunk in enumerate(self.store.chunks):
             meta = chunk.metadata
             if "doc_type" in filters and str(meta.get("doc_type", "")).lower() != filters["doc_type"].lower():
                 mask[i] = False
-            elif "issuer" in filters and fold_diacritics(filters["issuer"].lower()) not in \
-                    fold_diacritics(str(meta.get("issuer") or "").lower()):
+            elif "issuer" in filters and not issuer_words <= set(
+                    re.findall(r"\w+", fold_diacritics(str(meta.get("issuer") or "").lower()))):
                 mask[i] = False
             elif ("date_from" in filters or "date_to" in filters) and not (
                     meta.get("date") and filters.get("date_from", "") <= meta["date"] <= filters.get("date_to", "9999")):

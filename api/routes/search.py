@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
-from api.schemas import SearchHitPublic, SearchResponse
+from api.schemas import IsoDate, SearchHitPublic, SearchResponse
 from api.security import RateLimited
 
 router = APIRouter(tags=["search"])
@@ -19,8 +19,8 @@ async def search(assistant: AssistantDep, _limit: RateLimited,
                  k: Annotated[int, Query(ge=1, le=50)] = 5,
                  doc_type: Annotated[str | None, Query(max_length=60, description="Loại văn bản")] = None,
                  issuer: Annotated[str | None, Query(max_length=200, description="Cơ quan ban hành")] = None,
-                 date_from: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
-                 date_to: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None) -> SearchResponse:
+                 date_from: Annotated[IsoDate | None, Query()] = None,
+                 date_to: Annotated[IsoDate | None, Query()] = None) -> SearchResponse:
     """Hybrid search (dense + BM25, fused by rank and score) with the same query handling as chat,
     optionally filtered by document type, issuer and issue date."""
     filters = {"doc_type": doc_type, "issuer": issuer, "date_from": date_from, "date_to": date_to}

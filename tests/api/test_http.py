@@ -84,6 +84,12 @@ def test_metadata_filters_on_search_and_chat(client):
                                            "filters": {"doc_type": "Luật"}}).json()
     assert answer["refused"] is True
     assert client.get("/v1/search", params={"q": "x", "date_from": "hôm qua"}).status_code == 422
+    assert client.get("/v1/search", params={"q": "x", "date_from": "2025-13-01"}).status_code == 422
+    assert client.post("/v1/chat", json={"question": "x", "filters": {"date_to": "2025-02-30"}}).status_code == 422
+    # the issuer's words in any order, as a staff member would type it
+    short = client.get("/v1/search", params={"q": "Ban giám sát", "issuer": "Ủy ban MTTQ xã An Bình"}).json()
+    assert short["hits"] and all("AN BÌNH" in h["metadata"]["issuer"] for h in short["hits"])
+    assert client.get("/v1/search", params={"q": "Ban giám sát", "issuer": "xã Phú Lộc"}).json()["hits"] == []
 
 
 def test_api_docs_load_without_a_cdn(client):
