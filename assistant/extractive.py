@@ -380,6 +380,12 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
         return []
     weights = _weights(terms, stats)
     turn = turn or question
+    if _is_follow_up_of(question, turn):
+        # "Còn trưởng ban thì sao?": what this turn asks counts fully, the earlier question's
+        # topic half, so the answer is not the previous answer again
+        own = set(content_terms(turn, fold)) | set(content_terms(with_expansions(turn), fold))
+        if own & set(weights):
+            weights = {t: w if t in own else 0.5 * w for t, w in weights.items()}
     kind = asked_kind(turn)
     if kind:  # one fact asked: a second sentence must be nearly as good to be added
         max_units = min(max_units, 2)
@@ -445,6 +451,13 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     if asked:  # from a list of levels or ranks, the lines of the one asked ("- Cấp xã: …", not "- Cấp tỉnh: …")
         chosen = [_without_other_qualifiers(unit, asked) for unit in chosen]
     return chosen
+
+
+def _is_follow_up_of(standalone: str, turn: str) -> bool:
+    """``standalone`` is an earlier question with ``turn`` appended (see
+    :func:`assistant.query.build_query`); ``turn`` may have had its accents restored."""
+    a, b = fold_diacritics(" ".join(standalone.lower().split())), fold_diacritics(" ".join(turn.lower().split()))
+    return len(a) > len(b) + 1 and a.endswith(b)
 
 
 def _without_other_qualifiers(unit: Unit, asked: dict[str, set[str]]) -> Unit:

@@ -55,6 +55,12 @@ def test_follow_up_uses_history(assistant):
                {"role": "assistant", "content": "Từ 05 đến 09 thành viên [1]"}]
     answer = _ask(assistant, "Còn nhiệm kỳ thì sao?", history)
     assert "30 tháng" in answer.answer
+    # what the follow-up asks comes first, not the previous answer again
+    history = [{"role": "user", "content": "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng là bao lâu?"},
+               {"role": "assistant", "content": "30 tháng [1]"}]
+    answer = _ask(assistant, "Còn trưởng ban do ai giới thiệu?", history)
+    assert answer.answer.startswith("Trưởng ban do Ban Công tác Mặt trận thôn giới thiệu")
+    assert "30 tháng" not in answer.answer
 
 
 @pytest.mark.parametrize("question", [
