@@ -106,21 +106,26 @@ def test_an_amount_answers_a_payment_question_only_next_to_the_same_payment():
     assert not has_kind("Chủ nhiệm: bằng 1,2 lần mức lương cơ sở.", "number", "Lương cơ sở hiện nay là bao nhiêu tiền?")
 
 
-def test_another_level_round_or_prize_does_not_answer():
+def _units_of_one_passage(question: str, text: str, title: str):
+    """:func:`select_units` over one passage of a document titled ``title``."""
     from assistant.extractive import TermStats, select_units
     from ingest.types import Chunk
     from vectorstore.retriever import Hit
 
+    hit = Hit(Chunk(f"{title}:0", text, [title], {"title": title}), 1.0, 0.9, 1.0)
+    return select_units(question, [hit], TermStats([text, "Ngày hội ở thôn.", "Quy chế làm việc.", "Báo cáo năm."]))
+
+
+def test_another_level_round_or_prize_does_not_answer():
     text = ("Chi hỗ trợ cước điện thoại cho Chủ tịch Ủy ban bầu cử:\n"
             "- Cấp tỉnh: 500.000 đồng/tháng.\n"
             "- Cấp xã: 350.000 đồng/tháng.\n"
             "Giải Nhất hội thi được thưởng 2.000.000 đồng.")
-    hit = Hit(Chunk("q:0", text, ["Quyết định chi bầu cử"], {"title": "Quyết định chi bầu cử"}), 1.0, 0.9, 1.0)
-    stats = TermStats([text, "Ngày hội ở thôn.", "Quy chế làm việc."])
-    units = select_units("Chủ tịch Ủy ban bầu cử cấp xã được hỗ trợ cước điện thoại bao nhiêu tiền?", [hit], stats)
+    units = _units_of_one_passage("Chủ tịch Ủy ban bầu cử cấp xã được hỗ trợ cước điện thoại bao nhiêu tiền?",
+                                  text, "Quyết định chi bầu cử")
     assert units and "350.000" in units[0].text and "500.000" not in units[0].text
-    assert not select_units("Giải Nhì hội thi được thưởng bao nhiêu tiền?", [hit], stats) or \
-        all("Giải Nhất" not in u.text for u in select_units("Giải Nhì hội thi được thưởng bao nhiêu tiền?", [hit], stats))
+    units = _units_of_one_passage("Giải Nhì hội thi được thưởng bao nhiêu tiền?", text, "Quyết định chi bầu cử")
+    assert all("Giải Nhất" not in u.text for u in units)
 
 
 def test_a_year_answers_nam_nao_and_a_round_is_no_weekday():
@@ -131,16 +136,10 @@ def test_a_year_answers_nam_nao_and_a_round_is_no_weekday():
 
 
 def test_a_bullet_says_its_fact_of_the_numbered_item_above_it():
-    from assistant.extractive import TermStats, select_units
-    from ingest.types import Chunk
-    from vectorstore.retriever import Hit
-
     text = ("2. Hội nghị hiệp thương lần thứ hai\n"
             "- Thời gian: chậm nhất ngày 05/01/2026.\n"
             "3. Hội nghị hiệp thương lần thứ ba\n"
             "Nội dung: lập danh sách chính thức những người ứng cử.\n"
             "- Thời gian: chậm nhất ngày 20/02/2026.")
-    hit = Hit(Chunk("k:0", text, ["Kế hoạch bầu cử"], {"title": "Kế hoạch bầu cử"}), 1.0, 0.9, 1.0)
-    stats = TermStats([text, "Ngày hội ở thôn.", "Quy chế làm việc.", "Báo cáo năm."])
-    units = select_units("Hội nghị hiệp thương lần thứ ba xong chậm nhất ngày nào?", [hit], stats)
+    units = _units_of_one_passage("Hội nghị hiệp thương lần thứ ba xong chậm nhất ngày nào?", text, "Kế hoạch bầu cử")
     assert units and "20/02/2026" in units[0].text and units[0].coverage > 0.5
