@@ -23,15 +23,19 @@ from ingest.normalize import fold_diacritics, has_diacritics, syllables
 from ingest.sentences import LIST_ITEM, split_sentences
 from vectorstore.retriever import Hit
 
+# a weekday is "vào thứ Năm", "sáng thứ Hai", "thứ Ba hằng tuần"; "Thứ hai, …", "nhiệm vụ thứ hai",
+# "kỳ họp thứ ba" count, they name no day
+_WEEKDAY = (r"(?:\b(?:vào|ngày|sáng|chiều|tối|trưa|các|mỗi|hằng|hàng|từ|đến)\s+thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])\b"
+            r"|\bthứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])\s+(?:hằng|hàng|mỗi|các)?\s*tuần\b)")
 DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bnăm\s+\d{4}\b|"
-                   r"\btháng\s+\d{1,2}\b|(?<!lần )\bthứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])\b|\bchủ nhật\b|"
+                   r"\btháng\s+\d{1,2}\b|" + _WEEKDAY + r"|\bchủ nhật\b|"
                    r"\b(hằng|hàng|mỗi)\s+(ngày|tuần|tháng|quý|năm)\b|\b\d{1,2}\s*(giờ|h)\b|\bđịnh kỳ\b",
                    re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(năm (nào|mấy|bao nhiêu)|nam nao)\b", re.IGNORECASE)
 _ASKS_DAY = re.compile(r"\b(ngày (nào|mấy|bao nhiêu)|ngay nao)\b", re.IGNORECASE)
 _A_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_A_DAY = re.compile(r"\b\d{1,2}[/.-]\d{1,2}\b|\bngày\s+\d{1,2}\b|(?<!lần )\bthứ\s+(hai|ba|tư|năm|sáu|bảy|[2-7])\b|"
-                    r"\bchủ nhật\b|\b(hằng|hàng|mỗi)\s+(tuần|tháng)\b", re.IGNORECASE)
+_A_DAY = re.compile(r"\b\d{1,2}[/.-]\d{1,2}\b|\bngày\s+\d{1,2}\b|\b\d{1,2}\s+tháng\s+\d{1,2}\b|\b(mùng|mồng)\s+\d{1,2}\b|"
+                    + _WEEKDAY + r"|\bchủ nhật\b|\b(hằng|hàng|mỗi)\s+(tuần|tháng)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d|\b(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|"
                      r"nửa|gấp đôi)\b", re.IGNORECASE)
 # "Ai là …", "… là ai?" ask for a person; a bare "ai" ("ai ra quyết định") is often a body
@@ -47,6 +51,7 @@ _ASKS_LIST = re.compile(r"\b(những (gì|nào|ai)|gồm|bao gồm|các bước|
 
 _TYPED_FLOOR = 0.6
 _ITEM_TITLE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)]|[IVXLC]+[.)])\s+\S", re.IGNORECASE)
+_FAQ_QUESTION = re.compile(r"^\s*(?:hỏi|câu hỏi)\s*(?:\d+\s*)?[:.]", re.IGNORECASE)  # its "Đáp:" answers it only
 _ITEM_TITLE_CHARS = 150  # longer numbered lines are items with content, not titles of what follows
 _QUESTION_DISCOUNT = 0.3  # score_unit's factor for a unit that is itself a question
 _LONG_UNIT = 600  # characters: a list or table longer than this is narrowed to a line for a one-fact question
@@ -405,7 +410,7 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     candidates: list[Unit] = []
     items: dict[int, tuple[str, list[str]]] = {}  # per passage: the last numbered item title
     for (h, position, text), words in zip(units, forms):
-        if _ITEM_TITLE.match(text) and len(text) <= _ITEM_TITLE_CHARS:
+        if (_ITEM_TITLE.match(text) and len(text) <= _ITEM_TITLE_CHARS) or _FAQ_QUESTION.match(text):
             items[h] = (text, words)
             lead_in, scored = "", words
         else:
@@ -413,7 +418,7 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
             lead_in, lead_words = items.get(h, ("", []))
             scored = lead_words + words
         if not place_check.allows(text, h, hits[h], wheres[h]) or not dated(wheres[h], hits[h].passage.text, years) \
-                or contradicts(asked, f"{text} {lead_in} {headings[h]}"):
+                or contradicts(asked, f"{text} {lead_in}"):  # not the section's heading: "… hướng dẫn của cấp tỉnh"
             continue
         prior = 1.0 - 0.04 * h
         score, coverage = score_unit(text, turn, terms, weights, contexts[h], kind, rank_weights, fold, scored)
@@ -432,7 +437,8 @@ def select_units(question: str, hits: Sequence[Hit], stats: TermStats, *, max_un
     if kind and len(candidates[0].text) > _LONG_UNIT:
         # one fact asked: from a long list or table, the line that holds it
         top = candidates[0]
-        lines = [ln for ln in top.text.split("\n")[1:] if has_kind(ln, kind, turn, headings[top.hit_index])]
+        lines = [ln for ln in top.text.split("\n")[1:]
+                 if has_kind(ln, kind, turn, headings[top.hit_index]) and not contradicts(asked, ln)]
         if lines:
             best = max(lines, key=lambda ln: score_unit(ln, turn, terms, weights, contexts[top.hit_index], kind,
                                                         rank_weights, fold)[0])

@@ -65,6 +65,10 @@ def as_written(question: str) -> str:
     return " ".join(out)
 
 
+# administrative units proper ("khu dân cư văn hóa", "tổ dân phố kiểu mẫu" are often no names)
+_UNITS_FOLDED = frozenset({"tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran", "thon", "tp"})
+
+
 def _in_capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
@@ -108,7 +112,7 @@ def question_places(question: str, known: frozenset[str] = frozenset()) -> list[
         words = name.split()
         folded = fold_diacritics(name.lower()).split()
         cut = next((n for n in range(len(words), 0, -1) if " ".join(folded[:n]) in known), 0)
-        if not cut and len(words) >= 2 and kind is not None:  # after "xã", "tỉnh"…; "MỖI NHÀ …" is no place
+        if not cut and len(words) >= 2 and kind in _UNITS_FOLDED:  # after "xã", "tỉnh"…; "MỖI NHÀ …" is no place
             cut = 2
         if cut:
             mentions.append((kind, " ".join(words[:cut])))

@@ -13,43 +13,71 @@ import re
 
 from ingest.normalize import fold_diacritics
 
-_ORDINALS = {"nhat": 1, "mot": 1, "nhi": 2, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
-             "tam": 8, "chin": 9, "muoi": 10}
+_ONES = {"nhat": 1, "mot": 1, "nhi": 2, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "lam": 5, "sau": 6,
+         "bay": 7, "tam": 8, "chin": 9}
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_ASKING = {"may", "bao"}  # "lần thứ mấy", "lần thứ bao nhiêu" ask the round, they name none
 # each family: a pattern over folded lower-case text whose group 1 is the value
 _FAMILIES = {
-    "level": re.compile(r"\bcap (trung uong|tinh|huyen|xa)\b"),
-    "round": re.compile(r"\blan thu (\w+)\b"),
+    "round": re.compile(r"\blan thu (\w+(?: \w+){0,2})"),
     "term": re.compile(r"\bkhoa ([ivxlc]+|\d+)\b"),
     "stars": re.compile(r"\b(\d) sao\b"),
     "prize": re.compile(r"\bgiai (nhat|nhi|ba|tu|khuyen khich)\b"),
-    "ntm_tier": re.compile(r"\b(nang cao|kieu mau)\b"),  # nông thôn mới nâng cao / kiểu mẫu
+    # the tier of nông thôn mới, not the verb "nâng cao" nor "khu dân cư kiểu mẫu"
+    "ntm_tier": re.compile(r"\b(?:nong thon moi|ntm) (nang cao|kieu mau)\b"),
 }
+# "cấp xã" is a level; "được cấp … ", "Tỉnh cấp xã Tân Phú" (to grant) is not: a capitalised name follows
+_LEVEL = re.compile(r"\bcap (trung uong|tinh|huyen|xa)\b(?!\s+(?-i:[A-Z]))", re.IGNORECASE)
 
 
-def _number(word: str) -> str:
-    """An ordinal or a Roman or Arabic numeral as digits ("tư" → "4", "XVI" → "16")."""
-    if word.isdigit():
-        return str(int(word))
-    if word in _ORDINALS:
-        return str(_ORDINALS[word])
-    if word and all(c in _ROMAN for c in word):
-        values = [_ROMAN[c] for c in word]
-        return str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))
-    return word
+def _number(words: str) -> str | None:
+    """A round or term as digits: "ba" → "3", "mười hai" → "12", "XII" → "12", "12" → "12";
+    None for "mấy" / "bao nhiêu" (the question asks it)."""
+    parts = words.split()
+    first = parts[0]
+    if first in _ASKING:
+        return None
+    if first.isdigit():
+        return str(int(first))
+    if first in _ROMAN or all(c in _ROMAN for c in first):
+        if all(c in _ROMAN for c in first):
+            values = [_ROMAN[c] for c in first]
+            return str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))
+    # Vietnamese numerals: "ba", "mười hai", "hai mươi", "hai mươi mốt"
+    total, tens = 0, False
+    for i, w in enumerate(parts):
+        if w == "muoi":
+            total = (total or 1) * 10
+            tens = True
+        elif w in _ONES or (tens and w in ("mot", "lam", "tu")):
+            total += _ONES.get(w, 1)
+            if not tens:
+                if i + 1 < len(parts) and parts[i + 1] == "muoi":
+                    continue
+                break
+            break
+        else:
+            break
+    return str(total) if total else first
 
 
 def qualifiers(text: str) -> dict[str, set[str]]:
     """The qualifiers ``text`` names, by family: ``{"level": {"xa"}, "round": {"3"}}``.
 
-    Families: administrative level ("cấp tỉnh"), round ("lần thứ ba"), term ("khóa XVI"),
-    stars ("4 sao"), prize ("Giải Nhì") and the tier of nông thôn mới ("nâng cao", "kiểu
-    mẫu"); accents and case are ignored, numbers normalised.
+    Families: administrative level ("cấp tỉnh"), round ("lần thứ ba", "lần thứ mười hai"),
+    term ("khóa XVI"), stars ("4 sao"), prize ("Giải Nhì") and the tier of nông thôn mới
+    ("nâng cao", "kiểu mẫu"); accents and case are ignored, numbers normalised. "lần thứ mấy"
+    names no round, and "cấp" before a name ("cấp xã Tân Phú 500 triệu") is the verb.
     """
-    folded = fold_diacritics(text.lower())
+    kept_case = fold_diacritics(text)
+    folded = kept_case.lower()
     found: dict[str, set[str]] = {}
+    levels = {m.group(1).lower() for m in _LEVEL.finditer(kept_case)}
+    if levels:
+        found["level"] = levels
     for family, pattern in _FAMILIES.items():
         values = {_number(m.group(1)) if family in ("round", "term") else m.group(1) for m in pattern.finditer(folded)}
+        values.discard(None)
         if values:
             found[family] = values
     return found

@@ -143,3 +143,20 @@ def test_a_bullet_says_its_fact_of_the_numbered_item_above_it():
             "- Thời gian: chậm nhất ngày 20/02/2026.")
     units = _units_of_one_passage("Hội nghị hiệp thương lần thứ ba xong chậm nhất ngày nào?", text, "Kế hoạch bầu cử")
     assert units and "20/02/2026" in units[0].text and units[0].coverage > 0.5
+
+
+def test_counting_words_are_no_weekdays_and_days_have_several_forms():
+    question = "Hội nghị sơ kết tổ chức vào ngày nào?"
+    assert not has_kind("Thứ hai, hội nghị sơ kết được tổ chức tại hội trường.", "date", question)
+    assert not has_kind("Nhiệm vụ thứ hai là thảo luận văn kiện.", "date", question)
+    assert has_kind("Hội nghị họp vào thứ Ba tuần đầu tháng.", "date", question)
+    assert has_kind("Ngày hội tổ chức vào 18 tháng 11 năm 2025.", "date", question)
+
+
+def test_an_faq_answer_is_about_its_question_level():
+    text = ("Hỏi: Ai là người ký quyết định khen thưởng cấp xã?\n"
+            "Đáp: Chủ tịch Ủy ban nhân dân xã Tân Phú ký quyết định.")
+    assert all("Chủ tịch" not in u.text for u in
+               _units_of_one_passage("Ai ký quyết định khen thưởng cấp tỉnh?", text, "Hỏi đáp thi đua"))
+    units = _units_of_one_passage("Ai ký quyết định khen thưởng cấp xã?", text, "Hỏi đáp thi đua")
+    assert units and "Chủ tịch Ủy ban nhân dân xã Tân Phú" in units[0].text

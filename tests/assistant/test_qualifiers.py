@@ -26,3 +26,11 @@ def test_the_tier_of_nong_thon_moi_is_a_qualifier():
     assert asked == {"ntm_tier": {"kieu mau"}}
     assert contradicts(asked, "Ngày 20/12/2023, xã được công nhận đạt chuẩn nông thôn mới nâng cao.")
     assert not contradicts(asked, "Xã đăng ký xây dựng xã nông thôn mới kiểu mẫu giai đoạn 2024 - 2025.")
+
+
+def test_what_is_no_qualifier():
+    assert qualifiers("Hội nghị hiệp thương lần thứ mấy lập danh sách chính thức?") == {}  # asks the round
+    assert qualifiers("Đại hội lần thứ bao nhiêu?") == {}
+    assert qualifiers("Hội nghị lần thứ mười hai khóa VIII") == {"round": {"12"}, "term": {"8"}}
+    assert qualifiers("Tỉnh cấp xã Tân Phú 500 triệu đồng") == {}  # "cấp" is the verb, then a place
+    assert qualifiers("Nâng cao đời sống văn hóa ở khu dân cư kiểu mẫu") == {}  # not the tier of nông thôn mới
