@@ -58,7 +58,7 @@ class Assistant:
             to the fused scores before the reranker (0: off).
     Raises:
         RerankerError: the weights file does not fit the reranker.
-        ValueError: ``answer_type_boost`` is negative.
+        ValueError: ``answer_type_boost`` is negative or not finite.
     """
 
     def __init__(self, retriever: HybridRetriever, policy: AnswerPolicy | None = None,
