@@ -106,6 +106,23 @@ _PAYMENTS = re.compile(r"\b(phụ cấp|trợ cấp|lương|thù lao|thưởng|p
 _PAYMENTS_FOLDED = re.compile(r"\b(phu cap|tro cap|thu lao|kinh phi|ho tro|boi thuong|hoc bong)\b")
 
 
+_RECEIVES = re.compile(r"^(.{3,120}?)\s+(?:được|đươc|duoc)\s+(?:hưởng\s+|huong\s+|nhận\s+|nhan\s+)?"
+                       r"(?:phụ cấp|trợ cấp|hỗ trợ|thưởng|bồi dưỡng|thù lao|phu cap|tro cap|ho tro|thuong)",
+                       re.IGNORECASE)
+
+
+def _recipient(text: str) -> set[str]:
+    """Content words of who receives a payment in a sentence "X được hỗ trợ …" (folded), or
+    an empty set when the sentence does not say it that way."""
+    m = _RECEIVES.search(text.strip())
+    if not m:
+        return set()
+    return {fold_diacritics(t) for t in content_terms(m.group(1))} - _RECIPIENT_NOISE
+
+
+_RECIPIENT_NOISE = {"moi", "cac", "nhung", "xa", "thon", "tinh", "nguoi"}  # "mỗi", "các", and where
+
+
 def _payments(text: str) -> set[str]:
     """Payments named in ``text``, as folded forms."""
     return ({fold_diacritics(m.lower()) for m in _PAYMENTS.findall(text)}
@@ -191,7 +208,14 @@ def has_kind(unit: str, kind: str | None, question: str, context: str = "") -> b
         if (gate is not None and not gate.search(unit)) or not pattern.search(unit):
             return False
         payments = _payments(question) if pattern in (_AMOUNT, _AMOUNT_IN_DONG) else set()
-        return not payments or bool(payments & _payments(f"{unit} {context}"))
+        if not payments:
+            return True
+        if not payments & _payments(f"{unit} {context}"):
+            return False
+        # "Trưởng ban … được hỗ trợ bao nhiêu?" is not answered by "Mỗi hộ nghèo … được hỗ trợ 3.000.000
+        # đồng": when both say who receives it, they must share a word of who
+        asked, given = _recipient(question), _recipient(unit)
+        return not (asked and given) or bool(asked & given)
     q_words = set(syllables(question))
     words = re.findall(r"\w+", unit) + [""]
     run: list[str] = []

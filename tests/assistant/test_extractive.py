@@ -101,6 +101,12 @@ def test_an_amount_answers_a_payment_question_only_next_to_the_same_payment():
     # the payment may be named in the heading above the amount
     heading = "Điều 5. Phụ cấp hằng tháng"
     assert has_kind("- Trưởng ban Công tác Mặt trận thôn: 1.200.000 đồng/tháng.", "number", question, heading)
+    # who receives it must match when both say it: not a hộ nghèo's "hỗ trợ" for a trưởng ban
+    asked = "Trưởng ban Công tác Mặt trận thôn được hỗ trợ bao nhiêu tiền mỗi tháng?"
+    assert not has_kind("Mỗi hộ nghèo của xã Phú Thịnh được hỗ trợ 3.000.000 đồng.", "number", asked)
+    assert has_kind("Trưởng ban Công tác Mặt trận thôn được hỗ trợ 500.000 đồng/tháng.", "number", asked)
+    assert has_kind("Mỗi nhà Đại đoàn kết được hỗ trợ 60 triệu đồng.", "number",
+                    "Mỗi nhà Đại đoàn kết được hỗ trợ bao nhiêu tiền?")
     # a multiple of "lương cơ sở" is an amount, but not the value of "lương cơ sở" itself
     assert has_kind("Trưởng ban: bằng 0,3 lần mức lương cơ sở.", "number", question.replace("phụ cấp", "lương"))
     assert not has_kind("Chủ nhiệm: bằng 1,2 lần mức lương cơ sở.", "number", "Lương cơ sở hiện nay là bao nhiêu tiền?")
