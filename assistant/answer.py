@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.answer_type import DEFAULT_FACTOR, AnswerTypeBoost
@@ -68,6 +69,8 @@ class Assistant:
         tokens = [syllables(c.context_text) for c in retriever.store.chunks]  # once, for all three
         self.stats = TermStats.from_tokens(tokens)
         self.restorer = DiacriticRestorer.from_tokens(tokens)
+        # a turn is restored for the query, the boost and the answer step: one Viterbi pass
+        self._restore = lru_cache(maxsize=1024)(self.restorer.restore)
         self.places = gazetteer(c.text for c in retriever.store.chunks)
         self.reranker_weights = reranker_weights
         self.reranker = FeatureReranker.load(reranker_weights, self.stats) if reranker_weights else None
@@ -75,7 +78,7 @@ class Assistant:
 
     def turn(self, question: str) -> str:
         """``question`` with accents: as typed, or restored when typed without any."""
-        return question if has_diacritics(question) else self.restorer.restore(question)
+        return question if has_diacritics(question) else self._restore(question)
 
     def search(self, question: str, history: list[dict] | None = None, k: int = 5,
                filters: dict | None = None) -> tuple[SearchQuery, list[Hit]]:
@@ -93,17 +96,17 @@ class Assistant:
         search results, but that amount is often about someone else ("hỗ trợ 460.000 đồng"
         for another body), and the answer step would take it (found by an adversarial pass:
         four such answers with the boost, none without)."""
-        query = build_query(question, history, restore=self.restorer.restore)
+        query = build_query(question, history, restore=self._restore)
         depth = max(k * 4, self.reranker.depth if self.reranker else 0)
         fused = self.retriever.candidates(query.dense, query.keyword, depth, refs=query.refs, filters=filters)
         boosted = self.answer_type.rerank(self.turn(question), fused)
+        plain = self.reranker.rerank(query, fused) if self.reranker else fused
+        if boosted is fused:  # the question asks no precise fact: one order
+            hits = self.retriever.select(plain, k)
+            return query, hits, hits
         if self.reranker:
-            plain = self.reranker.rerank(query, fused)
-            boosted = plain if boosted == fused else self.reranker.rerank(query, boosted)
-        else:
-            plain = fused
-        hits = self.retriever.select(boosted, k)
-        return query, hits, (hits if boosted is plain or boosted == plain else self.retriever.select(plain, k))
+            boosted = self.reranker.rerank(query, boosted)
+        return query, self.retriever.select(boosted, k), self.retriever.select(plain, k)
 
     def draft(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Draft:
         """Retrieve and compose the extractive answer; the LLM path starts from this.

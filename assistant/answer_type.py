@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Sequence
 
 from assistant.extractive import asked_kind, has_kind, quantity_pattern
 from vectorstore.retriever import Hit
@@ -77,16 +76,16 @@ class AnswerTypeBoost:
             raise ValueError(f"answer-type boost factor must be a finite number >= 0, got {factor}")
         self.factor = factor
 
-    def rerank(self, turn: str, candidates: Sequence[Hit]) -> list[Hit]:
+    def rerank(self, turn: str, candidates: list[Hit]) -> list[Hit]:
         """``candidates`` re-sorted by boosted score (stable: ties keep their order).
 
         ``turn`` is what the user typed in this turn, with accents (restored if typed
         without): it alone decides the kind asked, as in the answer step. A question that
-        asks no precise fact (see :func:`precise_kind`) returns the candidates unchanged.
+        asks no precise fact (see :func:`precise_kind`) gets ``candidates`` itself back.
         """
         kind = precise_kind(turn) if self.factor else None
         if kind is None or not candidates:
-            return list(candidates)
+            return candidates  # the same list: callers tell "unchanged" by identity
         holds = [has_kind(h.chunk.text, kind, turn, " ".join(h.chunk.heading_path[1:])) for h in candidates]
         boost = 1 + self.factor * (1 - sum(holds) / len(holds))
         boosted = [replace(h, score=h.score * boost) if held else h for h, held in zip(candidates, holds)]

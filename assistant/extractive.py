@@ -151,26 +151,35 @@ def quantity_pattern(question: str) -> re.Pattern | None:
     amount in "đồng"; "bao nhiêu phần trăm" → a percentage. None when the question
     names no measure.
     """
+    found = _quantity(question)
+    return found[0] if found else None
+
+
+_PERCENT = re.compile(r"\d\s*%|phần trăm", re.IGNORECASE)
+
+
+def _quantity(question: str) -> tuple[re.Pattern, re.Pattern | None] | None:
+    """:func:`quantity_pattern` and a cheap test that a text may hold a match (the measure
+    word itself, or a currency word; the number search is much slower), or None."""
     m = _QUANTITY.search(question)
     measure = m.group(1).lower().split() if m else []
     if measure and measure[0] in _NOT_MEASURES:
         measure = []
     words = " ".join(measure)
     if words.startswith(("phần trăm", "%")):
-        return re.compile(r"\d\s*%|phần trăm", re.IGNORECASE)
+        return _PERCENT, None
     if words.startswith("tiền") or "đồng" in words or (not measure and _MONEY_WORDS.search(question)):
-        return _AMOUNT
+        return _AMOUNT, _AMOUNT_GATE
     if measure:
-        nouns = _MEASURE_ALIASES.get(measure[0], re.escape(measure[0]))
-        pattern = re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,3}?\s+(?:" + nouns + r")\b", re.IGNORECASE)
-        _GATES.setdefault(pattern, re.compile(nouns, re.IGNORECASE))
-        return pattern
+        return _count_of(_MEASURE_ALIASES.get(measure[0], re.escape(measure[0])))
     return None
 
 
-# a cheap test that a text may hold a pattern's match: the measure word itself (re caches the
-# compiled patterns, so a measure's pattern is one object); a number search is much slower
-_GATES: dict[re.Pattern, re.Pattern] = {}
+@lru_cache(maxsize=256)
+def _count_of(nouns: str) -> tuple[re.Pattern, re.Pattern]:
+    """A count of ``nouns`` ("N thành viên") and the gate of :func:`_quantity`."""
+    return (re.compile(_NUMBER_TOKEN + r"(?:\s+\S+){0,3}?\s+(?:" + nouns + r")\b", re.IGNORECASE),
+            re.compile(nouns, re.IGNORECASE))
 
 
 def asked_kind(question: str) -> str | None:
@@ -199,12 +208,12 @@ def has_kind(unit: str, kind: str | None, question: str, context: str = "") -> b
             return bool(_A_DAY.search(unit))
         return bool(DATE.search(unit))
     if kind == "number":
-        pattern = quantity_pattern(question)
-        if pattern is None:
+        found = _quantity(question)
+        if found is None:
             return bool(_NUMBER.search(unit))
+        pattern, gate = found
         if pattern is _AMOUNT and _NAMES_THE_BASE.search(question):
             pattern = _AMOUNT_IN_DONG
-        gate = _AMOUNT_GATE if pattern in (_AMOUNT, _AMOUNT_IN_DONG) else _GATES.get(pattern)
         if (gate is not None and not gate.search(unit)) or not pattern.search(unit):
             return False
         payments = _payments(question) if pattern in (_AMOUNT, _AMOUNT_IN_DONG) else set()

@@ -39,23 +39,18 @@ def _number(words: str) -> str | None:
         return None
     if first.isdigit():
         return str(int(first))
-    if first in _ROMAN or all(c in _ROMAN for c in first):
-        if all(c in _ROMAN for c in first):
-            values = [_ROMAN[c] for c in first]
-            return str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))
+    if all(c in _ROMAN for c in first):
+        values = [_ROMAN[c] for c in first]
+        return str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))
     # Vietnamese numerals: "ba", "mười hai", "hai mươi", "hai mươi mốt"
     total, tens = 0, False
     for i, w in enumerate(parts):
         if w == "muoi":
-            total = (total or 1) * 10
-            tens = True
-        elif w in _ONES or (tens and w in ("mot", "lam", "tu")):
-            total += _ONES.get(w, 1)
-            if not tens:
-                if i + 1 < len(parts) and parts[i + 1] == "muoi":
-                    continue
+            total, tens = (total or 1) * 10, True
+        elif w in _ONES:
+            total += _ONES[w]
+            if tens or i + 1 == len(parts) or parts[i + 1] != "muoi":
                 break
-            break
         else:
             break
     return str(total) if total else first
