@@ -1,8 +1,77 @@
 """The types that flow out of ingestion, defined once and shared downstream."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "table_header", "table_row", "record_line",
+               "caption", "footnote", "text_box", "gap")
+
+
+@dataclass
+class Block:
+    """One line of a document as its author laid it out: the unit that loaders fill and that
+    chunking, heading paths, answer units and the passage page read.
+
+    Attributes:
+        kind: one of :data:`BLOCK_KINDS`. ``heading`` opens a section; ``list_item`` is a
+            numbered or bulleted item; ``table_header`` / ``table_row`` are rows of a table
+            (header rows, then body rows); ``record_line`` is a "label: value" line of one
+            record (an HTML ``<br>`` record, a form); ``caption`` names a table; ``footnote``
+            and ``text_box`` are text a loader found outside the body flow; ``gap`` stands for
+            text left out of a passage ("…").
+        text: the line exactly as it appears in the document text (NFC, one line). A table
+            row's text is its cells joined by `` | ``; a list item's text starts with its label.
+        level: a heading's level (1 = coarsest), a list item's nesting depth (0 = top level).
+        label: the visible label: "Điều 3.", "Chương II", "a)", "1.", "-", a footnote's number,
+            a record line's label ("Thời gian").
+        value: a record line's value (the text after "label:").
+        cells: a table row's cells, in column order.
+        header: for a table row, the header text of each of its columns (same length as
+            ``cells`` when known; header rows spanning several lines are joined per column).
+        group: ordinal, within the document, of the table, list or record the block belongs
+            to (-1: none); the blocks of one group share it.
+        index: the block's position in :attr:`Document.blocks` (-1 for a gap).
+        parent: :attr:`index` of the block this one depends on (-1: none): a sub-item's
+            numbered item ("- Thời gian: …" under "3. Hội nghị …"), a record line's record title,
+            a footnote's citing paragraph. Headings are given by the chunk's heading path.
+        page: 1-based PDF page (0: unknown or not paged).
+        flags: e.g. ``["instruction_like"]``: text addressed to an AI; never answer text.
+    """
+
+    kind: str = "paragraph"
+    text: str = ""
+    level: int = 0
+    label: str = ""
+    value: str = ""
+    cells: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    group: int = -1
+    index: int = -1
+    parent: int = -1
+    page: int = 0
+    flags: list[str] = field(default_factory=list)
+
+    def to_dict(self, with_text: bool = True) -> dict[str, Any]:
+        """The fields that differ from their defaults (compact for storage); ``text`` is
+        left out with ``with_text=False`` (a chunk stores it once, in its own text)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            default = f.default_factory() if callable(f.default_factory) else f.default  # type: ignore[misc]
+            if value != default and (with_text or f.name != "text"):
+                out[f.name] = list(value) if isinstance(value, list) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], text: str | None = None) -> "Block":
+        """Inverse of :meth:`to_dict`; ``text`` fills in a text stored elsewhere. Unknown
+        keys (from a newer version) are ignored."""
+        known = {f.name for f in fields(cls)}
+        block = cls(**{k: (list(v) if isinstance(v, list) else v) for k, v in data.items() if k in known})
+        if text is not None:
+            block.text = text
+        return block
 
 
 @dataclass
@@ -16,11 +85,14 @@ class Document:
         headings: for each paragraph index that starts a section, its heading level
             (1 = coarsest). Filled by loaders that know structure (Markdown ``#``);
             the chunker adds what it recognises in the text itself (Chương, Điều…).
+        blocks: one :class:`Block` per paragraph (``blocks[i].text == paragraphs[i]``,
+            ``blocks[i].index == i``), or empty when the loader gives no structure.
     """
 
     text: str
     metadata: dict[str, Any]
     headings: dict[int, int] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -33,16 +105,28 @@ class Chunk:
 
     Attributes:
         id: stable id, ``<doc_id>:<ordinal>``.
-        text: the passage body as it appears in the document (NFC, collapsed spaces).
+        text: the passage body as it appears in the document (NFC, collapsed spaces), one
+            block per line.
         heading_path: headings from the document title down to this passage,
             e.g. ``["Luật MTTQ", "Chương II", "Điều 9"]``.
         metadata: the document's metadata plus ``doc_id`` and ``ordinal``.
+        blocks: one :class:`Block` per line of ``text`` (same order, same text), or empty
+            when the structure is unknown (an index built before blocks existed). A
+            paragraph split across lines to fit the model repeats its block.
     """
 
     id: str
     text: str
     heading_path: list[str]
     metadata: dict[str, Any]
+    blocks: list[Block] = field(default_factory=list)
+
+    def lines(self) -> list[tuple[str, Block]]:
+        """Each line of :attr:`text` with its block (a plain paragraph block when unknown)."""
+        texts = self.text.split("\n")
+        if len(self.blocks) == len(texts):
+            return list(zip(texts, self.blocks))
+        return [(t, Block(text=t)) for t in texts]
 
     @property
     def context_text(self) -> str:
@@ -51,12 +135,21 @@ class Chunk:
         return f"{path}\n{self.text}" if path else self.text
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON-ready form; blocks are stored without their text (it is the line's)."""
+        data = {"id": self.id, "text": self.text, "heading_path": list(self.heading_path),
+                "metadata": self.metadata}
+        if self.blocks:
+            data["blocks"] = [b.to_dict(with_text=False) for b in self.blocks]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Chunk":
+        """Inverse of :meth:`to_dict`; accepts chunks stored before blocks existed."""
+        texts = data["text"].split("\n")
+        stored = data.get("blocks") or []
+        blocks = [Block.from_dict(b, t) for b, t in zip(stored, texts)] if len(stored) == len(texts) else []
         return cls(id=data["id"], text=data["text"], heading_path=list(data["heading_path"]),
-                   metadata=dict(data["metadata"]))
+                   metadata=dict(data["metadata"]), blocks=blocks)
 
 
 @dataclass

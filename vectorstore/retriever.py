@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ingest.normalize import fold_diacritics, nfc
-from ingest.types import Chunk
+from ingest.types import Block, Chunk
 from vectorstore.embeddings import EmbeddingModel
 from vectorstore.store import IndexStore
 
@@ -219,19 +219,26 @@ class HybridRetriever:
     def passage(self, i: int) -> Chunk:
         """Chunk ``i`` widened to its section (see :meth:`section_indices`): same id, heading
         path and metadata, the section's text; where chunks are left out in between, a line
-        "…" stands for them (so that no sentence or list runs across the gap).
-        ``metadata["section_chunks"]`` lists the ids."""
+        "…" stands for them (so that no sentence or list runs across the gap), with a ``gap``
+        block. ``metadata["section_chunks"]`` lists the ids; ``blocks`` are the parts'
+        blocks, line for line (empty when a part has none)."""
         parts = self.section_indices(i)
         chunk = self.store.chunks[i]
         if parts == [i]:
             return chunk
         lines: list[str] = []
+        blocks: list[Block] = []
         for k, j in enumerate(parts):
             if k and j != parts[k - 1] + 1:
                 lines.append("…")
-            lines.append(self.store.chunks[j].text)
+                blocks.append(Block(kind="gap", text="…"))
+            part = self.store.chunks[j]
+            lines.append(part.text)
+            blocks.extend(block for _line, block in part.lines())
         metadata = dict(chunk.metadata, section_chunks=[self.store.chunks[j].id for j in parts])
-        return Chunk(id=chunk.id, text="\n".join(lines), heading_path=list(chunk.heading_path), metadata=metadata)
+        known = all(self.store.chunks[j].blocks for j in parts)
+        return Chunk(id=chunk.id, text="\n".join(lines), heading_path=list(chunk.heading_path), metadata=metadata,
+                     blocks=blocks if known else [])
 
     def passage_by_id(self, chunk_id: str) -> Chunk | None:
         """The section passage of the chunk with id ``chunk_id`` (see :meth:`passage`), or None."""

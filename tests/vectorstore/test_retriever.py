@@ -136,3 +136,21 @@ def test_long_sections_show_the_start_and_the_hit_neighbourhood_and_repeated_hea
     assert text.startswith("Đoạn 0.") and "\n…\nĐoạn 3." in text and len(text) <= 4000
     assert retriever.passage_by_id("kh:4").text == text  # the cited page shows what was answered from
     assert retriever.section_indices(6) == [6] and retriever.section_indices(8) == [8]
+
+
+def test_a_section_passage_carries_its_chunks_blocks_line_for_line():
+    import numpy as np
+
+    from ingest.types import Block, Chunk
+
+    def chunk(n: int, lines: list[tuple[str, str]]) -> Chunk:
+        return Chunk(f"d:{n}", "\n".join(t for t, _k in lines), ["Kế hoạch", "Điều 2"], {"doc_id": "d", "ordinal": n},
+                     [Block(kind=k, text=t, index=10 * n + i) for i, (t, k) in enumerate(lines)])
+
+    parts = [chunk(0, [("Điều 2. Tổ chức", "heading"), ("a) Thành phần;", "list_item")]),
+             chunk(1, [("x " * 400, "paragraph")]), chunk(2, [("Thôn A | 4", "table_row")])]
+    store = IndexStore.build(parts, np.eye(3, 4, dtype=np.float32), embedding_model="test")
+    passage = HybridRetriever(store, None, section_chars=100).passage(2)  # the middle part does not fit
+    assert passage.text.split("\n") == ["Điều 2. Tổ chức", "a) Thành phần;", "…", "Thôn A | 4"]
+    assert [b.kind for b in passage.blocks] == ["heading", "list_item", "gap", "table_row"]
+    assert [t for t, _b in passage.lines()] == passage.text.split("\n")
