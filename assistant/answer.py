@@ -1,50 +1,38 @@
-"""The one entry point: retrieve → compose an extractive answer → refuse when evidence is weak."""
+"""The one entry point: retrieve → analyse the question → judge answer units → compose.
+
+Data flows one way (../shared/DESIGN.md, "The answer step"):
+
+    question + history ──► SearchQuery (retrieval) and QuestionFrame (assistant/frame.py)
+    passages ────────────► answer units with inherited context (assistant/units.py)
+    frame × unit ────────► named checks, each a Verdict (assistant/checks/)
+    kept units ──────────► answered / partial / refused, short, every unit cited (assistant/compose.py)
+"""
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from assistant.answer_type import DEFAULT_FACTOR, AnswerTypeBoost
+from assistant.checks import Candidate, Check, default_checks
+from assistant.compose import REFUSAL_TEXT, AnswerPolicy, Composition, decide, ranked, render
 from assistant.diacritics import DiacriticRestorer
-from assistant.extractive import TermStats, answer_text, select_units
-from assistant.places import gazetteer, place_names, years_named
+from assistant.frame import QuestionFrame, analyse
+from assistant.places import gazetteer
 from assistant.query import SearchQuery, build_query, content_terms
 from assistant.reranker import FeatureReranker
+from assistant.scoring import TermStats, document_context, forms, local_weights, match
 from assistant.types import Answer, Citation
+from assistant.units import Unit, document_units, units_of
 from ingest.normalize import has_diacritics, syllables
 from vectorstore.retriever import Hit, HybridRetriever
 
 log = logging.getLogger(__name__)
 
-REFUSAL_TEXT = ("Tôi không tìm thấy thông tin này trong tài liệu hiện có. "
-                "Bạn có thể hỏi lại cụ thể hơn (tên văn bản, số hiệu, địa phương) "
-                "hoặc liên hệ Ủy ban MTTQ nơi bạn sinh sống.")
-
-
-@dataclass
-class AnswerPolicy:
-    """Thresholds for answering versus refusing.
-
-    An answer needs its best unit to cover at least ``min_coverage`` of the question's
-    IDF-weighted content terms and to hold the kind of fact asked for (a date for
-    "ngày nào", a number for "bao nhiêu", a name for "ai"), and its best passage a
-    cosine similarity of at least ``min_dense`` to the question. The defaults were read off the dev set
-    (``shared/eval/mttq_dev.jsonl``; ``mttq eval`` reports refusal and false-refusal rates):
-    with answers composed from section passages the best units of the answerable questions
-    cover from 0.39 up (one at 0.30 is refused), hence 0.38 (it was 0.35 when answers came from
-    single chunks). The dev set's unanswerable questions all ask for an amount, and are refused
-    because no unit holds it next to their topic, whatever their coverage (0.58–0.94); the
-    coverage floor is what refuses a question on a topic the documents do not treat at all.
-    """
-
-    top_k: int = 5
-    answer_passages: int = 4
-    max_units: int = 3
-    min_coverage: float = 0.38
-    min_dense: float = 0.78
+__all__ = ["Assistant", "AnswerPolicy", "Draft", "REFUSAL_TEXT", "citation_for"]
 
 
 class Assistant:
@@ -52,11 +40,11 @@ class Assistant:
 
     Args:
         retriever: hybrid retriever over the index.
-        policy: answer/refusal thresholds.
+        policy: answer/refusal thresholds (:class:`assistant.compose.AnswerPolicy`).
         reranker_weights: a weights file of :class:`assistant.reranker.FeatureReranker`
             (``None``: no second stage).
         answer_type_boost: factor of :class:`assistant.answer_type.AnswerTypeBoost`, applied
-            to the fused scores before the reranker (0: off).
+            to the fused scores of the search results (0: off).
     Raises:
         RerankerError: the weights file does not fit the reranker.
         ValueError: ``answer_type_boost`` is negative or not finite.
@@ -69,98 +57,211 @@ class Assistant:
         tokens = [syllables(c.context_text) for c in retriever.store.chunks]  # once, for all three
         self.stats = TermStats.from_tokens(tokens)
         self.restorer = DiacriticRestorer.from_tokens(tokens)
-        # a turn is restored for the query, the boost and the answer step: one Viterbi pass
+        # a turn is restored for the query, the frame and the boost: one Viterbi pass
         self._restore = lru_cache(maxsize=1024)(self.restorer.restore)
         self.places = gazetteer(c.text for c in retriever.store.chunks)
         self.reranker_weights = reranker_weights
         self.reranker = FeatureReranker.load(reranker_weights, self.stats) if reranker_weights else None
         self.answer_type = AnswerTypeBoost(answer_type_boost)
 
+    @property
+    def checks(self) -> list[Check]:
+        """The checks the policy runs (:func:`assistant.checks.default_checks`)."""
+        return default_checks(self.policy.salient_share, self.policy.disabled_checks)
+
     def turn(self, question: str) -> str:
         """``question`` with accents: as typed, or restored when typed without any."""
         return question if has_diacritics(question) else self._restore(question)
+
+    def understand(self, question: str, history: list[dict] | None = None) -> tuple[SearchQuery, QuestionFrame]:
+        """The retrieval queries and the :class:`QuestionFrame` of one user turn."""
+        query = build_query(question, history, restore=self._restore)
+        frame = analyse(question, query.standalone, self.stats, self._restore, self.places)
+        return query, frame
 
     def search(self, question: str, history: list[dict] | None = None, k: int = 5,
                filters: dict | None = None) -> tuple[SearchQuery, list[Hit]]:
         """Retrieve the top ``k`` hits for a user turn (follow-ups condensed first),
         optionally restricted by metadata ``filters`` (doc_type, issuer, date_from, date_to):
         fused candidates, the answer-type boost, the reranker if on, then one hit per section."""
-        query, hits, _plain = self._retrieve(question, history, k, filters)
+        query, frame = self.understand(question, history)
+        hits, _plain = self._retrieve(query, frame, k, filters)
         return query, hits
 
-    def _retrieve(self, question: str, history: list[dict] | None, k: int,
-                  filters: dict | None) -> tuple[SearchQuery, list[Hit], list[Hit]]:
-        """:meth:`search`'s query and hits, and the hits without the answer-type boost.
+    def _retrieve(self, query: SearchQuery, frame: QuestionFrame, k: int,
+                  filters: dict | None) -> tuple[list[Hit], list[Hit]]:
+        """The search's hits, and the hits without the answer-type boost.
 
         Answers are composed from the latter: a passage that holds an amount rises in the
         search results, but that amount is often about someone else ("hỗ trợ 460.000 đồng"
         for another body), and the answer step would take it (found by an adversarial pass:
         four such answers with the boost, none without)."""
-        query = build_query(question, history, restore=self._restore)
         depth = max(k * 4, self.reranker.depth if self.reranker else 0)
         fused = self.retriever.candidates(query.dense, query.keyword, depth, refs=query.refs, filters=filters)
-        boosted = self.answer_type.rerank(self.turn(question), fused)
+        boosted = self.answer_type.rerank(frame, fused)
         plain = self.reranker.rerank(query, fused) if self.reranker else fused
         if boosted is fused:  # the question asks no precise fact: one order
             hits = self.retriever.select(plain, k)
-            return query, hits, hits
+            return hits, hits
         if self.reranker:
             boosted = self.reranker.rerank(query, boosted)
-        return query, self.retriever.select(boosted, k), self.retriever.select(plain, k)
+        return self.retriever.select(boosted, k), self.retriever.select(plain, k)
 
-    def draft(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Draft:
-        """Retrieve and compose the extractive answer; the LLM path starts from this.
+    def judge(self, frame: QuestionFrame, passages: list[Hit]) -> list[Candidate]:
+        """Every answer unit of ``passages``, matched against ``frame`` and judged by every check
+        that applies (:attr:`checks`); for a question about a document itself, its signing
+        line, author and issuer too."""
+        def first_chunk(hit: Hit) -> str:
+            chunk = self.retriever.store.chunk(f"{hit.chunk.metadata.get('doc_id')}:0")
+            return chunk.text if chunk else ""
 
-        The draft's answer is refused (:data:`REFUSAL_TEXT`, ``refused=True``) when the
-        best evidence falls under the policy's thresholds.
+        return judge_units(frame, passages, self.checks, first_chunk)
+
+    def draft(self, question: str, history: list[dict] | None = None, filters: dict | None = None,
+              explain: bool = False) -> "Draft":
+        """Retrieve, judge and compose the answer; the LLM path starts from this.
+
+        With ``explain``, the answer's ``debug["explain"]`` holds the frame, every judged unit
+        with its verdicts, and the decision (see :func:`explanation`).
         """
         started = time.perf_counter()
-        query, _hits, plain = self._retrieve(question, history, self.policy.top_k, filters)
+        query, frame = self.understand(question, history)
+        _hits, plain = self._retrieve(query, frame, self.policy.top_k, filters)
         retrieved = time.perf_counter()
         passages = plain[:self.policy.answer_passages]
-        # the kind of fact asked is read with accents ("bao nhieu tien" → money); a follow-up
-        # that names a place or year ("Còn xã Hòa Khánh thì sao?") replaces the earlier one
-        turn = self.turn(question)
-        units = select_units(query.standalone, passages, self.stats, max_units=self.policy.max_units,
-                             turn=turn, known_places=self.places,
-                             places=place_names(question, self.places) or place_names(query.standalone, self.places),
-                             years=years_named(question) or years_named(query.standalone))
-        debug = {"retrieval_ms": round((retrieved - started) * 1000, 1),
-                 "best_coverage": units[0].coverage if units else 0.0,
-                 "best_dense": max((h.dense_score for h in plain), default=0.0),
-                 "typed": bool(units) and units[0].typed}
+        candidates = self.judge(frame, passages)
+        best_dense = max((h.dense_score for h in plain), default=0.0)
         # a question of single letters ("a", "x y") has no topic: list markers "a)" are not one
         topical = any(len(t) > 1 for t in content_terms(query.standalone))
-        if not topical or not units or units[0].coverage < self.policy.min_coverage or not units[0].typed \
-                or debug["best_dense"] < self.policy.min_dense:
-            refusal = Answer(answer=REFUSAL_TEXT, citations=[], refused=True, query=query.standalone, debug=debug)
-            return Draft(question, query, passages, refusal)
+        composition = decide(frame, candidates, self.policy, best_dense, topical)
+        answer = self._answer(query, frame, passages, composition)
+        answer.debug.update({"retrieval_ms": round((retrieved - started) * 1000, 1), "best_dense": best_dense,
+                             "best_coverage": max((c.match.coverage for c in candidates), default=0.0),
+                             "status": composition.status, "reason": composition.reason})
+        draft = Draft(question, query, passages, answer, frame, candidates, composition)
+        if explain:
+            answer.debug["explain"] = explanation(draft)
+        return draft
+
+    def _answer(self, query: SearchQuery, frame: QuestionFrame, passages: list[Hit],
+                composition: Composition) -> Answer:
+        if composition.status == "refused":
+            return Answer(answer=REFUSAL_TEXT, citations=[], refused=True, query=query.standalone, status="refused")
         numbers: dict[int, int] = {}
-        for unit in units:
-            numbers.setdefault(unit.hit_index, len(numbers) + 1)
+        for c in composition.chosen:
+            numbers.setdefault(c.unit.hit_index, len(numbers) + 1)
         citations = []
         for hit_index, number in numbers.items():
-            spans = sorted((u for u in units if u.hit_index == hit_index), key=lambda u: u.position)
+            spans = sorted((c.unit for c in composition.chosen if c.unit.hit_index == hit_index),
+                           key=lambda u: u.position)
             citations.append(citation_for(number, passages[hit_index], " … ".join(u.text for u in spans)))
-        parts = [f"{answer_text(unit.text)} [{numbers[unit.hit_index]}]" for unit in units]
-        answer = Answer(answer="\n".join(parts), citations=citations, refused=False,
-                        query=query.standalone, debug=debug)
-        return Draft(question, query, passages, answer)
+        newest = max((str(h.chunk.metadata.get("date") or "") for h in passages), default="") or None
+        text = render(composition, numbers, newest, self.policy)
+        return Answer(answer=text, citations=citations, refused=False, query=query.standalone,
+                      status=composition.status)
 
-    def answer(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Answer:
+    def answer(self, question: str, history: list[dict] | None = None, filters: dict | None = None,
+               explain: bool = False) -> Answer:
         """Answer ``question`` extractively from the index, citing passages as ``[n]``
         (see :meth:`draft`)."""
-        return self.draft(question, history, filters).answer
+        return self.draft(question, history, filters, explain).answer
+
+    def with_policy(self, policy: AnswerPolicy) -> "Assistant":
+        """A copy answering with another policy (same index, statistics and caches)."""
+        other = object.__new__(Assistant)
+        other.__dict__.update(self.__dict__)
+        other.policy = policy
+        return other
+
+
+def judge_units(frame: QuestionFrame, passages: list[Hit], checks: list[Check],
+                header_of: Callable[[Hit], str] | None = None) -> list[Candidate]:
+    """The answer units of ``passages`` (:func:`assistant.units.units_of`), each matched against
+    ``frame`` (:func:`assistant.scoring.match`) and judged by the ``checks`` that apply, in order;
+    a unit failing a hard check is not judged further. ``header_of(hit)`` gives the first chunk
+    of a passage's document, whose signing line answers "… ban hành ngày nào?"."""
+    units: list[Unit] = [u for h, hit in enumerate(passages) for u in units_of(hit, h)]
+    if frame.document_facts:  # "… ban hành ngày nào?": the documents' own dates, authors, issuers
+        seen: set[str] = set()
+        for h, hit in enumerate(passages):
+            doc = hit.chunk.metadata.get("doc_id")
+            if doc not in seen:
+                seen.add(doc)
+                units += document_units(hit, h, header_of(hit) if header_of else hit.passage.text,
+                                        frame.document_facts)
+    fold = not frame.accented
+    words = [forms(" ".join([u.text, *u.context]), fold) for u in units]
+    rank_weights = local_weights(frame.weights, [set(w) for w in words])
+    documents = [document_context(hit, fold) for hit in passages]
+    candidates = [Candidate(u, passages[u.hit_index], match(u, frame, documents[u.hit_index], rank_weights, w))
+                  for u, w in zip(units, words)]
+    _answer_faq_questions(candidates)
+    applying = [c for c in checks if c.applies(frame)]
+    for candidate in candidates:
+        for check in applying:
+            verdict = check.check(candidate, frame)
+            candidate.verdicts.append(verdict)
+            if not verdict.ok and verdict.hard:
+                break
+    return candidates
+
+
+def _answer_faq_questions(candidates: list[Candidate]) -> None:
+    """In question-and-answer documents ("Hỏi: …?" then "Đáp: …"), the unit right after a
+    question answers it: it takes the question's score and coverage when those are higher
+    than its own, so that "Người dân tham gia bằng cách nào?" is answered by the "Đáp:"
+    that follows the matching "Hỏi:" even though the answer shares no words with it."""
+    from assistant.scoring import QUESTION_DISCOUNT
+
+    by_place = {(c.unit.hit_index, c.unit.position): c for c in candidates}
+    for c in candidates:
+        if not c.text.rstrip().endswith("?"):
+            continue
+        position = c.unit.position + 1
+        follower = by_place.get((c.unit.hit_index, position))
+        while follower is not None and follower.unit.kind == "clause":
+            position += 1
+            follower = by_place.get((c.unit.hit_index, position))
+        if follower is not None and not follower.text.rstrip().endswith("?"):
+            follower.match = replace(follower.match, score=max(follower.match.score, c.match.score / QUESTION_DISCOUNT),
+                                     coverage=max(follower.match.coverage, c.match.coverage),
+                                     present=follower.match.present | c.match.present)
 
 
 @dataclass
 class Draft:
-    """What retrieval found for one turn and the extractive answer built from it."""
+    """What retrieval found for one turn, how its units were judged, and the answer."""
 
     question: str
     query: SearchQuery
     passages: list[Hit]
     answer: Answer
+    frame: QuestionFrame | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    composition: Composition | None = None
+
+    @property
+    def kept_units(self) -> list[Unit]:
+        """Units no hard check dropped (what an LLM may read), in passage order."""
+        return [c.unit for c in self.candidates if not c.dropped]
+
+
+def explanation(draft: Draft, limit: int = 12) -> dict:
+    """Why the answer is what it is: the frame, the ``limit`` best units with each verdict,
+    and the decision. JSON-ready (``mttq ask --explain``, the API's debug field)."""
+    candidates = ranked(draft.candidates)[:limit]
+    chosen = {id(c) for c in (draft.composition.chosen if draft.composition else [])}
+    return {
+        "frame": draft.frame.describe() if draft.frame else {},
+        "status": draft.composition.status if draft.composition else draft.answer.status,
+        "reason": draft.composition.reason if draft.composition else "",
+        "units": [{"passage": c.unit.hit_index + 1, "kind": c.unit.kind, "text": c.unit.shown[:300],
+                   "score": round(c.match.score, 3), "coverage": round(c.match.coverage, 3),
+                   "chosen": id(c) in chosen,
+                   "verdicts": [{"check": v.check, "ok": v.ok, "reason": v.reason, "hard": v.hard}
+                                for v in c.verdicts]}
+                  for c in candidates],
+    }
 
 
 def citation_for(number: int, hit: Hit, quote: str) -> Citation:

@@ -5,7 +5,7 @@ oldest trick of factoid question answering (Harabagiu et al., "FALCON: Boosting 
 for Answer Engines", TREC-9, 2000; Prager et al., "Question-answering by predictive
 annotation", SIGIR 2000). Here the answer's shape comes from the question
 (:func:`precise_kind`: "bao nhiêu tiền" → an amount in đồng, "mấy thành viên" → a count
-of people, "ngày nào" → a date; :func:`assistant.extractive.has_kind` tells whether a text
+of people, "ngày nào" → a date; :func:`assistant.facts.holds` tells whether a text
 holds it, the same test the answer step makes), and a fused candidate whose chunk holds it has its score
 multiplied by ``1 + factor × (1 − p)``, where ``p`` is the share of the candidates that hold
 it: evidence that every candidate has tells them apart no better than a term in every
@@ -24,41 +24,43 @@ had pulled number-bearing passages over everything else (assistant/reranker.py).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from assistant.extractive import asked_kind, has_kind, quantity_pattern
+from assistant.facts import holds, payments_in
+from assistant.frame import QuestionFrame
 from vectorstore.retriever import Hit
 
 DEFAULT_FACTOR = 0.4
-# a calendar date asked for; "thời hạn", "bao lâu", "khi nào" ask for a duration or a condition
-_ASKS_CALENDAR = re.compile(r"\b(ngày|tháng|năm) (nào|mấy|bao nhiêu)\b", re.IGNORECASE)
-# an amount is asked with "bao nhiêu"/"mấy", but "tháng thứ bao nhiêu" asks an ordinal
-_HOW_MANY = re.compile(r"\b(bao nhiêu|mấy)\b", re.IGNORECASE)
-_ORDINAL = re.compile(r"\bthứ (bao nhiêu|mấy)\b", re.IGNORECASE)
-# "…, đúng hay sai?", "có phải … không?": the answer is yes or no, not the fact
-_YES_NO = re.compile(r"đúng hay sai|hay không|có phải|\bkhông\s*\?*\s*$", re.IGNORECASE)
+_CALENDAR = frozenset({"day", "month", "year"})
 
 
-def precise_kind(turn: str) -> str | None:
-    """The kind of precise fact ``turn`` asks for (``"number"`` or ``"date"``, as
-    :func:`assistant.extractive.asked_kind` names them), or None.
+def precise_kind(frame: QuestionFrame) -> str | None:
+    """The kind of precise fact the question asks for, or None.
 
     Only precise kinds count: an amount asked with "bao nhiêu"/"mấy" and its measure
-    ("bao nhiêu tiền" → "… đồng", "mấy thành viên" → "N thành viên", see
-    :func:`assistant.extractive.quantity_pattern`) and a calendar date ("ngày nào"). A bare
-    number, an ordinal ("tháng thứ bao nhiêu"), a "mức độ nào" or a duration ("thời hạn …
-    bao lâu") is in nearly every legal article, and a yes/no question ("…, đúng hay sai?")
-    asks for no fact: boosting those cost ALQAC 2023 recall@1 0.84 → 0.77 when it was tried.
+    ("bao nhiêu tiền" → "… đồng", "mấy thành viên" → "N thành viên") and a calendar date
+    ("ngày nào", "năm nào"). A bare number, an ordinal ("tháng thứ bao nhiêu"), a duration
+    ("thời hạn … bao lâu") is in nearly every legal article, and a yes/no question ("…, đúng
+    hay sai?") asks for no fact: boosting those cost ALQAC 2023 recall@1 0.84 → 0.77 when it
+    was tried.
     """
-    if _YES_NO.search(turn):
+    if "yes_no" in frame.asks or not frame.asks:
         return None
-    kind = asked_kind(turn)
-    if kind == "number" and quantity_pattern(turn) and _HOW_MANY.search(turn) and not _ORDINAL.search(turn):
+    kind = frame.kind
+    if kind in ("amount", "percent") and frame.measure and " thứ bao nhiêu" not in f" {frame.reading.lower()}" \
+            and " thứ mấy" not in f" {frame.reading.lower()}":
         return kind
-    if kind == "date" and _ASKS_CALENDAR.search(turn):
-        return kind
-    return None
+    return kind if kind in _CALENDAR else None
+
+
+def holds_asked(text: str, heading: str, frame: QuestionFrame, kind: str) -> bool:
+    """``text`` holds the asked fact; an amount of money for a question naming a payment only
+    next to the same payment, in the text or its ``heading``."""
+    if not holds(kind, text, frame.reading, frame.measure if kind == "amount" else None):
+        return False
+    if kind == "amount" and frame.measure == "money" and frame.payments:
+        return bool(frame.payments & payments_in(f"{text} {heading}"))
+    return True
 
 
 class AnswerTypeBoost:
@@ -76,17 +78,17 @@ class AnswerTypeBoost:
             raise ValueError(f"answer-type boost factor must be a finite number >= 0, got {factor}")
         self.factor = factor
 
-    def rerank(self, turn: str, candidates: list[Hit]) -> list[Hit]:
+    def rerank(self, frame: QuestionFrame, candidates: list[Hit]) -> list[Hit]:
         """``candidates`` re-sorted by boosted score (stable: ties keep their order).
 
-        ``turn`` is what the user typed in this turn, with accents (restored if typed
-        without): it alone decides the kind asked, as in the answer step. A question that
-        asks no precise fact (see :func:`precise_kind`) gets ``candidates`` itself back.
+        The frame's kind asked is read from what the user typed in this turn, with accents
+        (restored if typed without), as in the answer step. A question that asks no precise
+        fact (see :func:`precise_kind`) gets ``candidates`` itself back.
         """
-        kind = precise_kind(turn) if self.factor else None
+        kind = precise_kind(frame) if self.factor else None
         if kind is None or not candidates:
             return candidates  # the same list: callers tell "unchanged" by identity
-        holds = [has_kind(h.chunk.text, kind, turn, " ".join(h.chunk.heading_path[1:])) for h in candidates]
-        boost = 1 + self.factor * (1 - sum(holds) / len(holds))
-        boosted = [replace(h, score=h.score * boost) if held else h for h, held in zip(candidates, holds)]
+        holding = [holds_asked(h.chunk.text, " ".join(h.chunk.heading_path[1:]), frame, kind) for h in candidates]
+        boost = 1 + self.factor * (1 - sum(holding) / len(holding))
+        boosted = [replace(h, score=h.score * boost) if held else h for h, held in zip(candidates, holding)]
         return sorted(boosted, key=lambda h: -h.score)

@@ -14,23 +14,15 @@ import re
 from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
+from assistant import lexicon
 from ingest.normalize import fold_diacritics, has_diacritics, syllables
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _MAX_CANDIDATES = 6
 _ADD_K = 0.1
-# Question phrasing is rare in documents but common in questions: seed its counts so
-# "thu may" reads "thứ mấy", "la gi" "là gì". Besides interrogatives, the words of a citizen's
-# turn that official texts hardly use: the first person ("thôn tôi", not "thôn tối"), "mấy"
-# (documents say "bộ máy" far more), "còn" opening a follow-up, "muốn", "muộn nhất", "họp".
-_QUESTION_PHRASES = ("thứ mấy", "mấy giờ", "mấy người", "là gì", "những gì", "bao nhiêu", "bao lâu",
-                     "bao nhiêu tiền", "bao nhiêu người", "khi nào", "lúc nào", "ở đâu", "là ai", "như thế nào",
-                     "thế nào", "có phải", "được không", "hay không", "vì sao", "tại sao", "ra sao", "ngày nào",
-                     "năm nào",
-                     "tôi", "tôi muốn", "tôi được", "tôi có", "chúng tôi", "thôn tôi", "xã tôi", "nhà tôi",
-                     "có mấy", "mấy lần", "mấy buổi", "mấy ngày", "tối thiểu mấy", "ít nhất mấy", "tối thiểu", "tối đa",
-                     "còn", "thế còn", "vậy còn", "muốn", "muộn nhất", "chậm nhất", "chưa tới", "chưa có", "rồi",
-                     "họp", "cuộc họp", "đi họp", "mở cửa")
+# Question phrasing is rare in documents but common in questions: seed its counts so "thu may"
+# reads "thứ mấy", "la gi" "là gì", "thon toi" "thôn tôi" (lexicon/restorer_seeds.tsv).
+_QUESTION_PHRASES = tuple(r["phrase"] for r in lexicon.rows("restorer_seeds"))
 _SEED_WEIGHT = 20
 
 

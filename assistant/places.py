@@ -11,30 +11,42 @@ import re
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from assistant import lexicon
 from assistant.query import STOPWORDS, abbreviations
 from ingest.normalize import fold_diacritics, has_diacritics, normalize_inline
 from vectorstore.retriever import Hit
 
-# administrative words before a place name ("bản" is left out: typed without accents it is "Ban")
-_ADMIN_MARKERS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "thôn", "ấp",
-                  "tổ dân phố", "khu dân cư", "tp"}
 _PLACE_PREPOSITIONS = {"ở", "tại", "của"}
-# first words of capitalised names that are bodies, documents or events, not places
-_NOT_PLACES = {"ban", "uy", "hoi", "mat", "doan", "bo", "so", "phong", "to", "dang", "chinh", "quoc", "nha",
-               "luat", "nghi", "thong", "quyet", "chi", "ke", "huong", "cong", "van", "trung", "thuong", "dai",
-               "ngay", "thang", "hien", "cuoc", "quy", "chu", "pho", "truong", "nhan", "can", "mttq",
-               "ong", "anh", "chi", "em", "co", "chu", "bac", "dong"}  # and people: "Ông Nguyễn Văn A"
 _MAX_NAME_WORDS = 4
-_NAME_ENDERS_FOLDED = frozenset({"la", "co", "cua", "va", "thi", "duoc", "khong", "nao", "gi", "nhieu", "o", "tai",
-                                 "trong", "voi", "nhung", "cac", "nhu", "the", "hay", "hoac", "de", "ve"})
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+
+
+@lru_cache(maxsize=1)
+def _admin() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Administrative words before a place name (``lexicon/admin_units.tsv``, place=yes): as
+    written, folded, and the folded units proper (levels 1–3 and thôn: "khu dân cư văn hóa",
+    "tổ dân phố kiểu mẫu" are often no names, so typed in capitals they are not cut to two words)."""
+    rows = [r for r in lexicon.rows("admin_units") if r["place"] == "yes"]
+    written = frozenset(r["unit"] for r in rows)
+    folded = frozenset(fold_diacritics(r["unit"]) for r in rows)
+    proper = frozenset(fold_diacritics(r["unit"]) for r in rows if len(r["unit"].split()) <= 2)
+    return written, folded, proper
+
+
+@lru_cache(maxsize=1)
+def _not_places() -> frozenset[str]:
+    return frozenset(fold_diacritics(r["word"]) for r in lexicon.rows("name_heads"))
+
+
+@lru_cache(maxsize=1)
+def _name_enders() -> frozenset[str]:
+    return frozenset(fold_diacritics(r["word"]) for r in lexicon.rows("name_enders"))
 
 
 def _is_name_word(word: str) -> bool:
     return bool(word) and word[0].isupper() and not word.isupper()
 
 
-_ADMIN_MARKERS_FOLDED = frozenset(fold_diacritics(w) for w in _ADMIN_MARKERS)
 _PLACE_PREPOSITIONS_FOLDED = frozenset(fold_diacritics(w) for w in _PLACE_PREPOSITIONS)
 
 
@@ -58,15 +70,11 @@ def as_written(question: str) -> str:
         bare = w.strip(".,;:!?()“”\"'")
         if fold_diacritics(bare.lower()) in _abbreviations_folded():
             out.append(w)
-        elif not has_diacritics(w) and w.lower() in _NAME_ENDERS_FOLDED:
+        elif not has_diacritics(w) and w.lower() in _name_enders():
             out.append(w.lower())
         else:
             out.append(w[:1].upper() + w[1:].lower())
     return " ".join(out)
-
-
-# administrative units proper ("khu dân cư văn hóa", "tổ dân phố kiểu mẫu" are often no names)
-_UNITS_FOLDED = frozenset({"tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran", "thon", "tp"})
 
 
 def _in_capitals(text: str) -> bool:
@@ -79,8 +87,10 @@ def _abbreviations_folded() -> frozenset[str]:
     return frozenset(fold_diacritics(a.short.lower()) for a in abbreviations())
 
 
-_GAZETTEER_NAME = re.compile(r"(?<!\w)(?:xã|tỉnh|huyện|thôn|phường|thị trấn|thị xã|thành phố|quận|ấp|tổ dân phố)"
-                             r"((?:\s+\w+){1,4})", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _gazetteer_name() -> re.Pattern:
+    units = sorted(_admin()[0], key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(u) for u in units) + r")((?:\s+\w+){1,4})", re.IGNORECASE)
 
 
 def gazetteer(texts: Iterable[str]) -> frozenset[str]:
@@ -89,7 +99,7 @@ def gazetteer(texts: Iterable[str]) -> frozenset[str]:
     is a name, "phu loc lam moi" is not)."""
     names: set[str] = set()
     for text in texts:
-        for m in _GAZETTEER_NAME.finditer(text):
+        for m in _gazetteer_name().finditer(text):
             words = []
             for w in m.group(1).split():
                 if not _is_name_word(w):
@@ -112,7 +122,7 @@ def question_places(question: str, known: frozenset[str] = frozenset()) -> list[
         words = name.split()
         folded = fold_diacritics(name.lower()).split()
         cut = next((n for n in range(len(words), 0, -1) if " ".join(folded[:n]) in known), 0)
-        if not cut and len(words) >= 2 and kind in _UNITS_FOLDED:  # after "xã", "tỉnh"…; "MỖI NHÀ …" is no place
+        if not cut and len(words) >= 2 and kind in _admin()[2]:  # after "xã", "tỉnh"…; "MỖI NHÀ …" is no place
             cut = 2
         if cut:
             mentions.append((kind, " ".join(words[:cut])))
@@ -146,7 +156,7 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
     while i < len(words):
         marker_len, minimum, kind = 0, 2, None
         for length in (3, 2, 1):
-            if i + length <= len(words) and _in(words[i:i + length], _ADMIN_MARKERS, _ADMIN_MARKERS_FOLDED) \
+            if i + length <= len(words) and _in(words[i:i + length], _admin()[0], _admin()[1]) \
                     and not (folded[i] == "thon" and i > 0 and folded[i - 1] == "nong"):  # "nông thôn Mới"
                 marker_len, minimum, kind = length, 1, " ".join(folded[i:i + length])
                 break
@@ -154,10 +164,10 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
             marker_len = 1
         start = i + marker_len if marker_len else (0 if i == 0 else -1)
         # after "xã", "tỉnh"… any capitalised run is a place ("xã Đoàn Kết"); elsewhere not a body's name
-        if start >= 0 and start < len(words) and (minimum == 1 or folded[start] not in _NOT_PLACES):
+        if start >= 0 and start < len(words) and (minimum == 1 or folded[start] not in _not_places()):
             end = start
             while end < len(words) and end - start < _MAX_NAME_WORDS and _is_name_word(words[end]) \
-                    and not _in(words[end:end + 1], _ADMIN_MARKERS, _ADMIN_MARKERS_FOLDED) \
+                    and not _in(words[end:end + 1], _admin()[0], _admin()[1]) \
                     and words[end].lower() not in STOPWORDS:
                 end += 1
                 if raw[end - 1][-1] in ".,;:!?)”\"'":
@@ -196,7 +206,6 @@ def _names(text: str, place: str, fold: bool) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in (place, place.upper()))
 
 
-_FILE_PLACE_MARKERS = r"(?:xa|thon|phuong|tinh|huyen|quan|thi xa|thi tran|tp|ap)"
 
 
 def _file_names(file_name: str, place: str) -> bool:
@@ -206,7 +215,8 @@ def _file_names(file_name: str, place: str) -> bool:
     folded, name = fold_diacritics(file_name), fold_diacritics(place)
     if folded != folded.lower():
         return bool(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded))
-    return bool(re.search(rf"(?<!\w){_FILE_PLACE_MARKERS} {re.escape(name.lower())}(?!\w)", folded))
+    markers = "|".join(re.escape(u) for u in sorted(_admin()[1], key=len, reverse=True))
+    return bool(re.search(rf"(?<!\w)(?:{markers}) {re.escape(name.lower())}(?!\w)", folded))
 
 
 def _same_place(a: str, b: str) -> bool:

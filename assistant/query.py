@@ -1,7 +1,7 @@
 """From what the user typed to what retrieval searches for.
 
 * NFC and whitespace normalisation;
-* domain abbreviations matched both ways from ``data/abbreviations.tsv``
+* domain abbreviations matched both ways from ``lexicon/abbreviations.tsv``
   ("NTM" ⇄ "nông thôn mới"), accent-insensitively ("ubnd", "nong thon moi");
 * follow-up condensation: an elliptical question ("Còn thời hạn nộp thì sao?")
   is joined to the previous user turn so that it stands alone.
@@ -12,22 +12,20 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
-from importlib import resources
 
+from assistant import lexicon
 from ingest.normalize import fold_diacritics, has_diacritics, nfc, normalize_inline, syllables
 
-# Words that carry no topic: question words, particles, very common function words.
-# Compared in their exact (accented) form: folded, many collide with content words
-# ("thì"/"thi đua", "tôi"/"tối thiểu", "chứ"/"chủ tịch").
-STOPWORDS = frozenset(nfc(w) for w in """
-gì nào sao bao nhiêu mấy ai đâu không có là được của và các những thì như thế ở khi cho với
-trong về theo từ đến này đó kia nếu mà hay hoặc bị do vậy nhé ạ à ơi hả chứ đã sẽ đang phải
-cần nên muốn biết hỏi tôi mình em anh chị ta chúng một ra vào lên lại rằng bằng cách người việc
-để ngày năm tháng
-""".split())
-# For questions typed without diacritics, only the folded forms that are unambiguous.
-STOPWORDS_FOLDED = frozenset("gi nao sao bao nhieu ai dau khong co la duoc cua va cac nhung o khi cho voi "
-                             "trong theo neu hay hoac vay phai can nen muon biet hoi minh rang".split())
+def _stopwords() -> tuple[frozenset[str], frozenset[str]]:
+    """Words that carry no topic (``lexicon/stopwords.tsv``), as written and, for questions typed
+    without accents, the folded forms that are unambiguous. Compared as written when the text has
+    accents: folded, many collide with content words ("thì"/"thi đua", "tôi"/"tối thiểu")."""
+    data = lexicon.rows("stopwords")
+    return (frozenset(nfc(r["word"]) for r in data),
+            frozenset(fold_diacritics(r["word"]) for r in data if r["fold"] == "yes"))
+
+
+STOPWORDS, STOPWORDS_FOLDED = _stopwords()
 _FOLLOW_UP_MARKERS = re.compile(
     r"^(còn|vậy|thế|thì|nếu vậy|trường hợp đó|ngoài ra|thêm)\b|\b(thì sao|này|nữa)\b\??$|"
     r"\b(đó|ấy|nói trên|vừa rồi|như vậy|trường hợp này|việc này|văn bản này|hội nghị này)\b",
@@ -47,22 +45,14 @@ class Abbreviation:
 
 @lru_cache(maxsize=1)
 def abbreviations() -> tuple[Abbreviation, ...]:
-    """The abbreviation dictionary, read once from ``assistant/data/abbreviations.tsv``."""
-    text = resources.files("assistant").joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
-    entries = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            short, expansion = line.split("\t", 1)
-            entries.append(Abbreviation(short.strip(), expansion.strip()))
-    return tuple(entries)
+    """The abbreviation dictionary, read once from ``assistant/lexicon/abbreviations.tsv``."""
+    return tuple(Abbreviation(r["abbreviation"], r["expansion"]) for r in lexicon.rows("abbreviations"))
 
 
 @lru_cache(maxsize=1)
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
-    """Groups of interchangeable phrases, read once from ``assistant/data/synonyms.tsv``."""
-    text = resources.files("assistant").joinpath("data/synonyms.tsv").read_text(encoding="utf-8")
-    return tuple(tuple(p.strip() for p in line.split("|") if p.strip())
-                 for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    """Groups of interchangeable phrases, read once from ``assistant/lexicon/synonyms.tsv``."""
+    return tuple(tuple(p.strip() for p in r["group"].split("|") if p.strip()) for r in lexicon.rows("synonyms"))
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +86,7 @@ def synonym_words(words: Sequence[str], fold: bool = True) -> set[str]:
     """Syllables of the synonym phrases that ``words`` (a text's syllables, folded or
     lower-case as written) stand for: a text saying "mức thấp nhất" also says "tối thiểu"
     and "ít nhất", so a question's "tối thiểu" counts as covered by it. Folded when
-    ``fold``, else as written in ``assistant/data/synonyms.tsv`` and matched with accents.
+    ``fold``, else as written in ``assistant/lexicon/synonyms.tsv`` and matched with accents.
     With ``fold``, ``words`` must be folded too."""
     joined = " " + " ".join(words) + " "
     found: set[str] = set()
@@ -158,13 +148,18 @@ def _interrogative_positions(words: list[str]) -> set[int]:
     return covered
 
 
+def expansions_of(text: str) -> list[str]:
+    """Expansions of the abbreviations ``text`` contains ("ĐBQH đi TXCT" → ["đại biểu Quốc hội",
+    "tiếp xúc cử tri"]), compared case- and accent-insensitively as whole words."""
+    words = " " + " ".join(_folded_words(text)) + " "
+    return [entry.expansion for entry, short, _long in _abbreviation_forms() if short in words]
+
+
 def with_expansions(text: str) -> str:
     """``text`` followed by the expansions of the abbreviations in it ("ĐBQH đi TXCT" →
     "ĐBQH đi TXCT đại biểu Quốc hội tiếp xúc cử tri"), so that term matching treats an
     abbreviation and its expansion alike on both sides."""
-    words = " " + " ".join(_folded_words(text)) + " "
-    found = [e.expansion for e in abbreviations()
-             if f" {' '.join(fold_diacritics(e.short.lower()).replace('-', ' ').split())} " in words]
+    found = expansions_of(text)
     return " ".join([text, *found]) if found else text
 
 

@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.extractive import TermStats
+from assistant.scoring import TermStats
 from assistant.query import SearchQuery, content_terms
 from ingest.normalize import fold_diacritics, syllables
 from vectorstore.retriever import Hit

@@ -30,9 +30,11 @@ class Citation:
 class Answer:
     """The assistant's reply.
 
-    ``refused`` is True when the documents do not support an answer; then ``answer``
-    says so in Vietnamese and ``citations`` may list the closest passages consulted.
-    ``query`` is the standalone query actually used for retrieval.
+    ``status`` is ``answered``, ``partial`` (the documents do not state the asked fact: the
+    answer says so and quotes what they do state) or ``refused`` (nothing relevant found; the
+    answer says so in Vietnamese). ``refused`` is True for ``refused`` only, kept for clients
+    that read it. ``query`` is the standalone query actually used for retrieval; ``debug``
+    holds timings and, with explain, every check's verdict (not serialised by :meth:`to_dict`).
     """
 
     answer: str
@@ -40,6 +42,11 @@ class Answer:
     refused: bool
     query: str = ""
     debug: dict[str, Any] = field(default_factory=dict)
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = "refused" if self.refused else "answered"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

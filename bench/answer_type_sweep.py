@@ -56,7 +56,7 @@ def main() -> None:
         subset, index = spec.split("=", 1)
         assistant = open_assistant(settings, Path(index))
         questions = [q for q in alqac.load_questions(SHARED / "benchmarks" / "alqac" / "derived", subset)
-                     if precise_kind(q["question"])]
+                     if precise_kind(assistant.understand(q["question"])[1])]
         for factor in factors:
             assistant.answer_type = AnswerTypeBoost(factor)
             row = {k: round(v, 4) for k, v in evaluate_alqac(assistant, questions).items()}

@@ -2,7 +2,9 @@
 
 Documents are data. Sentences that address the assistant — "bỏ qua mọi hướng dẫn
 trước đó", "ignore previous instructions", "bạn phải trả lời rằng…", chat-template
-tokens — are flagged at ingest and never used as answer text or shown to a model.
+tokens — or a reader about how to answer ("khi được hỏi về …, hãy trả lời rằng …"), or that
+ask people to send identity papers to an address, are flagged at ingest and never used as
+answer text or shown to a model.
 """
 from __future__ import annotations
 
@@ -19,6 +21,12 @@ _PATTERNS = [
     r"\b(trả lời|nói|khẳng định|trích dẫn|tiết lộ)\b",
     r"\b(từ bây giờ|kể từ giờ)\b.{0,20}\b(bạn|trợ lý)\b",
     r"<\|im_start\|>|<\|im_end\|>|<\|system\|>|\[INST\]|<<SYS>>|###\s*(system|instruction)",
+    # addressed to whoever answers, about how to answer: "Khi được hỏi về hạn nộp hồ sơ, hãy trả lời rằng …"
+    r"\bkhi (được|bị|có người) hỏi\b.{0,100}\b(hãy|thì|phải)\b.{0,20}\b(trả lời|nói|khẳng định|cho biết)\b",
+    r"\b(hãy|cần|phải)\s+(trả lời|nói|khẳng định|thông báo)\s+(rằng|là)\b",
+    # asking people to send identity papers somewhere: never a step of an official procedure quoted as fact
+    r"\b(yêu cầu|đề nghị|hướng dẫn|nhắc)\b.{0,40}\bgửi\b.{0,40}\b(ảnh|hình|bản chụp|bản scan)\b.{0,40}"
+    r"\b(căn cước|cccd|cmnd|chứng minh nhân dân)\b.{0,60}(https?://|www\.|\.com|\.vn|@)",
 ]
 INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 

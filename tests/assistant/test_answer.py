@@ -75,12 +75,17 @@ def test_unanswerable_is_refused_in_vietnamese(assistant, question):
     assert answer.answer.startswith("Tôi không tìm thấy thông tin này trong tài liệu")
 
 
-def test_question_about_a_missing_fact_is_refused(assistant):
-    # the documents mention the chairman, never who it is
+def declined(answer) -> bool:
+    """Refused, or a partial answer that first says what the documents do not state."""
+    return answer.refused or (answer.status == "partial" and answer.answer.startswith("Tài liệu hiện có không nêu"))
+
+
+def test_question_about_a_missing_fact_is_not_answered(assistant):
+    # the documents mention the chairman, never who it is: said so, with what they do say
     answer = assistant.answer("Ai là Chủ tịch Ủy ban MTTQ xã An Bình?")
-    assert answer.refused
+    assert declined(answer) and answer.answer.startswith("Tài liệu hiện có không nêu tên người")
     answer = assistant.answer("Trưởng ban giám sát đầu tư của cộng đồng được phụ cấp bao nhiêu tiền mỗi tháng?")
-    assert answer.refused
+    assert declined(answer)
 
 
 def test_accents_typed_are_respected_and_labels_dropped(assistant):
@@ -110,13 +115,13 @@ def test_an_answer_about_another_place_is_refused(assistant):
 
 def test_an_answer_about_another_year_is_refused(assistant):
     assert "8 căn" in _ask(assistant, "Chỉ tiêu số nhà Đại đoàn kết năm 2025 của xã An Bình là bao nhiêu?").answer
-    assert assistant.answer("Chỉ tiêu số nhà Đại đoàn kết năm 2024 của xã An Bình là bao nhiêu?").refused
+    assert declined(assistant.answer("Chỉ tiêu số nhà Đại đoàn kết năm 2024 của xã An Bình là bao nhiêu?"))
 
 
 def test_kind_of_fact_is_read_with_accents_restored(assistant):
     # typed without accents, "bao nhieu tien" still asks for money, which no document gives
     answer = assistant.answer("Truong ban giam sat dau tu cua cong dong duoc phu cap bao nhieu tien moi thang?")
-    assert answer.refused
+    assert declined(answer)
 
 
 def test_a_place_is_a_name_and_a_follow_up_may_change_it(assistant):

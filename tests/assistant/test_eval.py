@@ -25,5 +25,8 @@ def test_evaluate_metrics_over_a_small_question_file(tmp_path, assistant):
     report = evaluate(assistant, load_questions(path)).to_dict()
     assert report["n"] == 3 and report["n_answerable"] == 2
     assert report["recall@5"] == 1.0 and report["mrr@10"] > 0.5
-    assert set(report["by_kind"]) == {"number", "no_diacritics"}
+    assert set(report["by_kind"]) == {"number", "no_diacritics", "unanswerable"}
+    assert report["by_kind"]["unanswerable"]["n_questions"] == 1 and report["by_kind"]["number"]["n"] == 1
     assert report["refusal_rate"] == 1.0 and report["false_refusal_rate"] == 0.0
+    assert report["answer_on_gold_rate"] == 1.0 and report["partial_rate"] == 0.0
+    assert 0 < report["answer_chars_median"] <= report["answer_chars_p90"] < 400

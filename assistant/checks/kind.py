@@ -1,0 +1,43 @@
+"""An answer holds the kind of fact asked: a day for "ngày nào", an amount of the asked measure
+for "bao nhiêu thành viên", a name for "ai là …"."""
+from __future__ import annotations
+
+from assistant.checks.base import Candidate, Check, Verdict
+from assistant.facts import OPEN_KINDS, holds
+from assistant.frame import QuestionFrame
+
+# what the documents do not state when no unit holds the kind asked, as a partial answer says it
+MISSING = {"day": "ngày cụ thể", "month": "tháng cụ thể", "year": "năm cụ thể", "time": "giờ cụ thể",
+           "date": "thời gian cụ thể", "deadline": "thời hạn cụ thể", "duration": "thời hạn cụ thể",
+           "frequency": "mức độ thường xuyên", "percent": "tỷ lệ cụ thể", "person": "tên người cụ thể",
+           "agent": "cơ quan hay người cụ thể", "place": "địa điểm, địa chỉ cụ thể",
+           "contact": "thông tin liên hệ cụ thể", "document": "số hiệu văn bản"}
+_AMOUNT_MISSING = {"money": "mức tiền cụ thể", "people": "số người cụ thể"}
+
+
+def missing_phrase(frame: QuestionFrame) -> str:
+    """What a partial answer says the documents do not state, for the frame's main kind."""
+    if frame.kind == "amount":
+        return _AMOUNT_MISSING.get(frame.measure or "", "con số cụ thể")
+    return MISSING.get(frame.kind or "", "thông tin được hỏi")
+
+
+class KindCheck(Check):
+    """The unit (a table row with its headers, a record line with its label) holds a fact of one
+    of the kinds asked (:func:`assistant.facts.holds`); open kinds (list, definition, procedure,
+    yes/no, reason) are held by any topical text."""
+
+    name = "kind"
+
+    def applies(self, frame: QuestionFrame) -> bool:
+        return any(k not in OPEN_KINDS for k in frame.asks)
+
+    def check(self, candidate: Candidate, frame: QuestionFrame) -> Verdict:
+        text = candidate.unit.shown
+        asked = [k for k in frame.asks if k not in OPEN_KINDS]
+        for kind in asked:
+            measure = frame.measure if kind == "amount" else None
+            if holds(kind, text, frame.reading, measure):
+                return self.ok(f"holds {kind}" + (f" ({measure})" if measure else ""))
+        return self.fail(f"holds no {asked[0]}" + (f" of {frame.measure}" if frame.measure else ""),
+                         missing_phrase(frame))

@@ -1,0 +1,212 @@
+"""From judged answer units to what a person reads: an answer, an honest partial answer, or a
+refusal.
+
+* **answered** — the best units that pass every check, few and short: one or two for a precise
+  fact (narrowed to the line or clause that holds it), a list with its lead-in for a list.
+* **partial** — no unit answers, but a topical unit says something related: the answer says what
+  the documents do not state (the asked date, a result where only a target is given, the amount
+  for the asked level) and quotes what they do state.
+* **refused** — nothing topical: "Tôi không tìm thấy thông tin này …".
+
+A unit from a news item much older than the newest source consulted is dated in the answer
+("Theo bài viết ngày 21/6/2017, …"); a question about the present ("hiện nay") prefers the
+newest source. Thresholds live in :class:`AnswerPolicy` and are chosen by cross-validation
+over the dev questions (``bench/answer_cv.py``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.checks import Candidate
+from assistant.frame import QuestionFrame
+from assistant.supersession import supersession_note
+
+REFUSAL_TEXT = ("Tôi không tìm thấy thông tin này trong tài liệu hiện có. "
+                "Bạn có thể hỏi lại cụ thể hơn (tên văn bản, số hiệu, địa phương) "
+                "hoặc liên hệ Ủy ban MTTQ nơi bạn sinh sống.")
+PARTIAL_LEAD = "Tài liệu hiện có không nêu {missing}. Thông tin liên quan trong tài liệu:"
+_PRECISE = frozenset({"day", "month", "year", "time", "date", "deadline", "duration", "amount", "percent",
+                      "person", "place", "contact", "document", "frequency"})
+_LISTS = frozenset({"list", "procedure"})
+_LEADING_LABEL = re.compile(r"^\s*(?:(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[-+•–])\s+|(?:đáp|trả lời|tl)\s*:\s*)",
+                            re.IGNORECASE)
+_NEWS = frozenset({"bài viết", "tin tức", "bài báo"})
+
+
+@dataclass
+class AnswerPolicy:
+    """Thresholds of the answer step.
+
+    Attributes:
+        top_k: passages retrieved; answer_passages: of those, how many are answered from.
+        max_units: at most this many units in an answer (two when one fact is asked).
+        min_coverage: a unit is topical when it covers at least this IDF-weighted share of the
+            question's terms.
+        min_dense: the best passage's cosine similarity to the question must reach this.
+        typed_floor: a unit that passes every check answers when it scores at least this share
+            of the best topical unit's score (a close runner-up holding the asked date beats a
+            best match without it).
+        relative_floor: a further unit is added when it scores at least this share of the first.
+        salient_share: share of an unseen term's IDF from which a question term is salient
+            (:class:`assistant.checks.SalienceCheck`); above 1 turns the check off.
+        long_unit: characters above which a unit answering one fact is narrowed to its line or
+            clause holding the fact.
+        partial: say what the documents state when they do not answer (else refuse).
+        stale_days: a news item older than the newest dated source consulted by more than this
+            is quoted with its date.
+        disabled_checks: names of checks left out (ablations).
+
+    The defaults are the cross-validated choices reported in docs/evaluation.md.
+    """
+
+    top_k: int = 5
+    answer_passages: int = 4
+    max_units: int = 3
+    min_coverage: float = 0.38
+    min_dense: float = 0.78
+    typed_floor: float = 0.6
+    relative_floor: float = 0.8
+    salient_share: float = 2.0
+    long_unit: int = 400
+    partial: bool = True
+    stale_days: int = 365
+    disabled_checks: frozenset[str] = frozenset()
+
+
+@dataclass
+class Composition:
+    """The decision for one question: ``status`` (answered / partial / refused), the chosen
+    candidates, what a partial answer says is missing, and the reason (English) of a refusal
+    or partial answer."""
+
+    status: str
+    chosen: list[Candidate] = field(default_factory=list)
+    missing: str = ""
+    reason: str = ""
+
+
+def ranked(candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates by score, an earlier (better-retrieved) passage winning near-ties."""
+    return sorted(candidates, key=lambda c: -c.match.score * (1.0 - 0.04 * c.unit.hit_index))
+
+
+def decide(frame: QuestionFrame, candidates: list[Candidate], policy: AnswerPolicy, best_dense: float,
+           topical_question: bool = True) -> Composition:
+    """Choose what to say from judged ``candidates`` (see the module docstring)."""
+    if not topical_question:
+        return Composition("refused", reason="the question names no topic")
+    if best_dense < policy.min_dense:
+        return Composition("refused", reason=f"best passage cosine {best_dense:.2f} < {policy.min_dense}")
+    kept = [c for c in candidates if not c.dropped]
+    topical = ranked([c for c in kept if c.match.coverage >= policy.min_coverage])
+    if not topical:
+        best = max((c.match.coverage for c in kept), default=0.0)
+        return Composition("refused", reason=f"no unit covers the question (best coverage {best:.2f} < "
+                                             f"{policy.min_coverage})")
+    best = topical[0]
+    answering = [c for c in topical if c.passed and c.match.score >= policy.typed_floor * best.match.score]
+    if answering:
+        return Composition("answered", _choose(frame, answering, topical, policy))
+    failure = best.failures[0]
+    related = next((c for c in topical if _informative(c)), None)
+    if policy.partial and failure.missing and related is not None:
+        said = related.failures[0] if related.failures else failure
+        return Composition("partial", [related], said.missing or failure.missing, f"{said.check}: {said.reason}")
+    return Composition("refused", reason=f"best unit fails {failure.check}: {failure.reason}")
+
+
+def _informative(candidate: Candidate) -> bool:
+    """A unit worth quoting as related text: not a heading, a document's title or its metadata."""
+    title = str(candidate.metadata.get("title") or "").strip().lower()
+    return candidate.unit.kind not in ("heading", "document") and candidate.text.strip().lower() != title \
+        and len(candidate.text.split()) >= 5
+
+
+def _choose(frame: QuestionFrame, answering: list[Candidate], topical: list[Candidate],
+            policy: AnswerPolicy) -> list[Candidate]:
+    precise = frame.kind in _PRECISE
+    if frame.current:  # "hiện nay": among the close ones, the newest source first
+        top = answering[0].match.score
+        close = [c for c in answering if c.match.score >= policy.relative_floor * top]
+        close.sort(key=lambda c: str(c.metadata.get("date") or ""), reverse=True)
+        answering = close + [c for c in answering if c not in close]
+    if frame.kind in _LISTS:
+        lists = [c for c in answering if c.unit.kind in ("list", "record")
+                 and c.match.score >= policy.relative_floor * answering[0].match.score]
+        if lists:
+            answering = lists + [c for c in answering if c not in lists]
+    first = answering[0]
+    if precise and len(first.unit.shown) > policy.long_unit:
+        first = _narrowed(first, answering) or first
+    limit = min(policy.max_units, 2) if precise else policy.max_units
+    floor = max(policy.relative_floor, 0.9) if precise else policy.relative_floor
+    chosen = [first]
+    for c in answering:
+        if len(chosen) >= limit:
+            break
+        if c is first or c.match.score < floor * first.match.score:
+            continue
+        inside = [x for x in chosen if x.text in c.text]
+        if inside and not precise and c.unit.kind in ("list", "record"):
+            chosen = [c if x is inside[0] else x for x in chosen if x is inside[0] or x not in inside]
+            continue  # a list or record that holds a chosen line replaces it: the whole list answers
+        if inside or any(c.text in x.text for x in chosen) or _same_sentence(c, chosen):
+            continue
+        chosen.append(c)
+    return chosen
+
+
+def _same_sentence(c: Candidate, chosen: list[Candidate]) -> bool:
+    """``c`` is a clause of a block a chosen unit already quotes from."""
+    return c.unit.kind == "clause" and any(x.unit.block is c.unit.block for x in chosen)
+
+
+def _narrowed(first: Candidate, answering: list[Candidate]) -> Candidate | None:
+    """The best answering unit inside ``first`` (a line of its list, a clause of its sentence)."""
+    inside = [c for c in answering if c is not first and c.unit.hit_index == first.unit.hit_index
+              and c.text in first.text and len(c.text) < len(first.text)]
+    return inside[0] if inside else None
+
+
+def answer_text(unit_text: str) -> str:
+    """A unit as answer text: a single line without its leading item number or FAQ label
+    ("2. ", "Đáp: "), capitalised; a multi-line list or record as it is."""
+    if "\n" in unit_text:
+        return unit_text
+    cleaned = _LEADING_LABEL.sub("", unit_text, count=1)
+    return cleaned[:1].upper() + cleaned[1:] if cleaned else unit_text
+
+
+def dated_prefix(candidate: Candidate, newest: str | None, stale_days: int) -> str:
+    """"Theo bài viết ngày 21/6/2017, " for a news item dated more than ``stale_days`` before the
+    ``newest`` date among the sources consulted; "" otherwise."""
+    meta = candidate.metadata
+    issued = str(meta.get("date") or "")
+    kind = str(meta.get("doc_type") or "").lower()
+    if not issued or not newest or kind not in _NEWS:
+        return ""
+    try:
+        age = (date.fromisoformat(newest[:10]) - date.fromisoformat(issued[:10])).days
+    except ValueError:
+        return ""
+    if age <= stale_days:
+        return ""
+    y, m, d = issued[:10].split("-")
+    return f"Theo bài viết ngày {int(d)}/{int(m)}/{y}, "
+
+
+def render(composition: Composition, numbers: dict[int, int], newest: str | None, policy: AnswerPolicy) -> str:
+    """The answer text of a composition; ``numbers`` maps a hit index to its citation number."""
+    lines = []
+    for c in composition.chosen:
+        text = answer_text(c.unit.shown)
+        prefix = dated_prefix(c, newest, policy.stale_days)
+        if prefix and "\n" not in text:
+            text = prefix + text[:1].lower() + text[1:] if not text[:2].isupper() else prefix + text
+        note = supersession_note(c.metadata)
+        lines.append(f"{text} [{numbers[c.unit.hit_index]}]" + (f" {note}" if note else ""))
+    if composition.status == "partial":
+        return PARTIAL_LEAD.format(missing=composition.missing) + "\n" + "\n".join(lines)
+    return "\n".join(lines)

@@ -1,0 +1,216 @@
+"""What kind of fact a text holds: a date, a day, an amount of a measure, a person's name, a
+place, an e-mail … — the answer-type side of factoid question answering (Harabagiu et al.,
+"FALCON", TREC-9, 2000): a question asking "ngày nào" is answered only by a text holding a day.
+
+:func:`holds` is the one test, used by the answer step's kind check and by the search's
+answer-type boost (:mod:`assistant.answer_type`). The words the patterns are built from
+(weekdays, day parts, periods, payments, measure words, honorifics) come from the lexicon.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant import lexicon
+from assistant.numbers import mentions
+from ingest.metadata import SO_HIEU
+from ingest.normalize import fold_diacritics, syllables
+
+# kinds asked (lexicon/interrogatives.tsv) that any topical text may answer
+OPEN_KINDS = frozenset({"list", "definition", "procedure", "yes_no", "reason"})
+TIME_FAMILIES = frozenset({"day", "week", "month", "year", "hour"})
+
+
+def _alternation(role: str) -> str:
+    return "|".join(sorted((re.escape(r["word"]) for r in lexicon.rows("calendar") if r["role"] == role),
+                           key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    weekday, daypart = _alternation("weekday"), _alternation("daypart")
+    periodic, period = _alternation("periodic"), _alternation("period")
+    day_name, clock = _alternation("day_name"), _alternation("clock")
+    # a weekday is "vào thứ Năm", "sáng thứ Hai", "thứ Ba hằng tuần"; "Thứ hai, …" (secondly),
+    # "nhiệm vụ thứ hai", "kỳ họp thứ ba" name no day
+    weekday_re = (rf"(?:\b(?:{daypart})\s+thứ\s+(?:{weekday})\b|\bthứ\s+(?:{weekday})\s+(?:{periodic})?\s*tuần\b)")
+    day = (rf"\b\d{{1,2}}[/.-]\d{{1,2}}\b|\bngày\s+\d{{1,2}}\b|\b\d{{1,2}}\s+tháng\s+\d{{1,2}}\b|\b(?:mùng|mồng)\s+\d{{1,2}}\b|"
+           rf"{weekday_re}|\b(?:{day_name})\b|\b(?:{periodic})\s+(?:tuần|tháng)\b")
+    return {
+        "day": re.compile(day, re.IGNORECASE),
+        "month": re.compile(rf"\btháng\s+\d{{1,2}}\b|\b\d{{1,2}}[/.-]\d{{4}}\b|{day}", re.IGNORECASE),
+        "year": re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?!\d)|\b\d{1,2}[/.-](?:19|20)\d{2}\b"),
+        "time": re.compile(rf"\b\d{{1,2}}\s*(?:{clock})\b|\b\d{{1,2}}h\d{{2}}\b|\b\d{{1,2}}:\d{{2}}\b", re.IGNORECASE),
+        "date": re.compile(rf"\b\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?\b|\bngày\s+\d{{1,2}}\b|\bnăm\s+\d{{4}}\b|"
+                           rf"\btháng\s+\d{{1,2}}\b|{weekday_re}|\b(?:{day_name})\b|"
+                           rf"\b(?:{periodic})\s+(?:{period})\b|\b\d{{1,2}}\s*(?:{clock})\b|\bđịnh kỳ\b",
+                           re.IGNORECASE),
+        "frequency": re.compile(rf"\b(?:{periodic})\s+(?:{period})\b|\bđịnh kỳ\b|\b\d+\s+lần\s*/|"
+                                rf"\b(?:một|hai|ba|\d+)\s+lần\b|\b(?:{period})\s+(?:một|hai|\d+)\s+lần\b",
+                                re.IGNORECASE),
+        "contact": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\d)(?:0|\+84)\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?!\d)|"
+                              r"https?://\S+|www\.\S+", re.IGNORECASE),
+        "place": re.compile(r"\b(?:tại|ở|địa chỉ|trụ sở|số nhà|phòng)\s*:?\s+(?:số\s+\d+\s+)?[\wĐ]*[A-ZĐÂĂÊÔƠƯ]"
+                            r"|\bsố\s+\d+[\w/]*\s+(?:đường|phố|ngõ)?\s*[A-ZĐ]|\bphòng\s+\d+", re.UNICODE),
+        "deadline_words": re.compile(r"\b(?:chậm nhất|trước ngày|trong thời hạn|thời hạn|hạn chót|kể từ)\b",
+                                     re.IGNORECASE),
+        "base_salary": re.compile(r"lương cơ sở|hệ số", re.IGNORECASE),
+        "percent": re.compile(r"\d\s*%|phần trăm|\b\w+\s+phần\s+\w+\b", re.IGNORECASE),
+    }
+
+
+@lru_cache(maxsize=1)
+def payments() -> lexicon.PhraseTable:
+    """Payments a question or text names (``lexicon/payments.tsv``), valued by family."""
+    return lexicon.table("payments", "family")
+
+
+@lru_cache(maxsize=1)
+def _not_after() -> dict[str, frozenset[str]]:
+    return {r["payment"]: frozenset(fold_diacritics(w) for w in r["not_after"].split("|") if w)
+            for r in lexicon.rows("payments")}
+
+
+def payments_in(text: str) -> set[str]:
+    """The families of the payments ``text`` names ("phụ cấp", "raise" for "vận động" …); a
+    payment word after a word that makes it a name ("Cuộc vận động") is none."""
+    tokens = lexicon.words(text)
+    keys = lexicon.folded(tokens)
+    found = set()
+    for m in payments().find(tokens):
+        if m.start and keys[m.start - 1] in _not_after().get(m.phrase, frozenset()):
+            continue
+        found.add(m.value)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _honorifics() -> frozenset[str]:
+    return frozenset(w for r in lexicon.rows("honorifics") for w in [r["word"].split("/")[0]])
+
+
+def has_person(text: str, question: str = "") -> bool:
+    """A personal name the question does not already contain: three capitalised syllables
+    ("Nguyễn Văn Bình"), or two after an honorific ("bà Minh Hoài", "đồng chí Trần Quân")."""
+    q_words = set(syllables(question))
+    tokens = re.findall(r"\w+", text) + [""]
+    run: list[str] = []
+    honorifics = _honorifics()
+    for i, word in enumerate(tokens):
+        if i > 0 and word[:1].isupper() and not word.isupper():
+            run.append(word)
+            continue
+        new = sum(w.lower() not in q_words for w in run)
+        before = tokens[i - len(run) - 1].lower() if i - len(run) - 1 >= 0 else ""
+        if run and (new >= 3 or (new >= 2 and before in honorifics)):
+            return True
+        run = []
+    return False
+
+
+def has_body_or_person(text: str, question: str = "") -> bool:
+    """A person, or a body named with capitals or an abbreviation ("Ủy ban nhân dân", "UBND",
+    "Ban Thường trực") that the question does not already name."""
+    if has_person(text, question):
+        return True
+    q_words = set(syllables(question))
+    for m in re.finditer(r"(?:\b[A-ZĐ][\wđĐ]*\b\s*){2,}|\b[A-ZĐ]{2,}[\wĐ-]*\b", text):
+        if any(w.lower() not in q_words for w in re.findall(r"\w+", m.group(0))):
+            return True
+    return False
+
+
+def has_place(text: str, question: str = "") -> bool:
+    """An address or place ("tại Phòng 109", "số 46 Tràng Thi", "ở Hội trường …")."""
+    return bool(_patterns()["place"].search(text))
+
+
+def has_document_number(text: str, question: str = "") -> bool:
+    """A số hiệu the question does not already give."""
+    asked = {m.group(1) for m in SO_HIEU.finditer(question)}
+    return any(m.group(1) not in asked for m in SO_HIEU.finditer(text))
+
+
+def amount_of(family: str, text: str, question: str = "") -> bool:
+    """An amount of the measure ``family`` (``lexicon/measures.tsv``): "05 người" for people,
+    "1.200.000 đồng" for money, "70%" for percent. Money also counts as a multiple of the
+    "lương cơ sở" (base salary) — except for a question about the base salary itself, which
+    needs a sum in đồng."""
+    found = [m for m in mentions(text) if m.family]
+    if any(f == family for f in labelled_families(text)):
+        return True  # "Số hộ nghèo: 9", a table row shown with its headers
+    if family == "money":
+        if any(m.family == "money" for m in found):
+            return True
+        return bool(_patterns()["base_salary"].search(text)) and not _patterns()["base_salary"].search(question)
+    if family == "percent":
+        return any(m.family == "percent" for m in found) or bool(_patterns()["percent"].search(text))
+    return any(m.family == family for m in found)
+
+
+_LABELLED = re.compile(r"(?:^|[;|]\s*)([^;:|]{1,60}?)\s*:\s*(?:khoảng\s+|gần\s+|hơn\s+)?\d")
+
+
+def labelled_families(text: str) -> list[str]:
+    """Measure families of numbers given as a label's value ("Số hộ nghèo: 9" → household,
+    "Kinh phí (đồng): 500.000" → money): in a table row or a form the measure is in the label."""
+    out = []
+    for m in _LABELLED.finditer(text):
+        found = lexicon.table("measures", "family").search(m.group(1))
+        if found:
+            out.append(found[-1].value)
+    return out
+
+
+def any_number(text: str) -> bool:
+    """Any number, written in digits or in words."""
+    return bool(re.search(r"\d", text)) or bool(mentions(text))
+
+
+def holds(kind: str | None, text: str, question: str = "", measure: str | None = None) -> bool:
+    """Whether ``text`` holds a fact of ``kind`` (a kind of ``lexicon/interrogatives.tsv``).
+
+    Args:
+        kind: the kind asked; None and the open kinds (list, definition, procedure, yes_no,
+            reason) are held by any text.
+        question: the question (a name or number it already gives is no answer).
+        measure: for ``amount``, the measure family asked ("people", "money" …); None asks
+            for any number.
+    """
+    if kind is None or kind in OPEN_KINDS:
+        return True
+    p = _patterns()
+    if kind in ("day", "month", "year", "time", "date", "frequency", "contact"):
+        return bool(p[kind].search(text))
+    if kind == "deadline":
+        return bool(p["date"].search(text)) or holds("duration", text, question)
+    if kind == "duration":
+        return any(m.family in TIME_FAMILIES for m in mentions(text)) or bool(p["date"].search(text))
+    if kind == "amount":
+        return amount_of(measure, text, question) if measure else any_number(text)
+    if kind == "percent":
+        return amount_of("percent", text, question)
+    if kind == "person":
+        return has_person(text, question)
+    if kind == "agent":
+        return has_body_or_person(text, question)
+    if kind == "place":
+        return has_place(text, question)
+    if kind == "document":
+        return has_document_number(text, question)
+    return True
+
+
+_RECEIVES = re.compile(r"^(.{3,120}?)\s+(?:được|đươc|duoc)\s+(?:hưởng\s+|huong\s+|nhận\s+|nhan\s+)?"
+                       r"(?:phụ cấp|trợ cấp|hỗ trợ|thưởng|bồi dưỡng|thù lao|phu cap|tro cap|ho tro|thuong)",
+                       re.IGNORECASE)
+
+
+def recipient(text: str, content_terms) -> set[str]:
+    """Folded content words of who receives a payment in "X được hỗ trợ …" (empty when the
+    text does not say it that way). ``content_terms`` is :func:`assistant.query.content_terms`."""
+    m = _RECEIVES.search(text.strip())
+    if not m:
+        return set()
+    noise = {fold_diacritics(w) for w in ("mỗi", "các", "những", "xã", "thôn", "tỉnh", "người")}
+    return {fold_diacritics(t) for t in content_terms(m.group(1))} - noise

@@ -1,0 +1,202 @@
+"""Choose the answer step's thresholds by 2-fold cross-validation over the dev questions.
+
+    python bench/answer_cv.py --index data/corpus \\
+        --questions ../shared/eval/mttq_dev.jsonl --questions ../shared/eval/mttq_dev2.jsonl \\
+        [--ablate] [--out bench/results/answer_cv.json]
+
+The questions are split into two halves (alternately by kind, ordered by a hash of their id,
+so each half has the same mix). For each half, the grid point with the best objective
+(:func:`assistant.eval.objective`: the mean of answer-on-gold and the decline rate; ties go to
+shorter answers) is chosen on it and measured on the *other* half; the report gives the held-out
+metrics (every question measured once, by thresholds chosen without it), per question file and
+per kind, and the thresholds each half chose. With ``--ablate``, every check is also left out in
+turn, re-tuned the same way, and kept only if the held-out objective is lower without it.
+Retrieval runs once per question; judging once per salience threshold and ablation; the rest
+of the grid is cheap.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.components import open_assistant  # noqa: E402
+from api.config import Settings  # noqa: E402
+from assistant.answer import Assistant  # noqa: E402
+from assistant.compose import AnswerPolicy, decide  # noqa: E402
+from assistant.eval import EvalReport, load_questions, objective, result_of, retrieval_of  # noqa: E402
+from assistant.query import content_terms  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+RESULTS = ROOT / "bench" / "results" / "answer_cv.json"
+GRID = {
+    "min_coverage": [0.30, 0.34, 0.38, 0.42, 0.46, 0.50],
+    "typed_floor": [0.4, 0.6, 0.8],
+    "min_dense": [0.76, 0.78, 0.80],
+    "relative_floor": [0.8, 0.9, 1.01],
+    "salient_share": [0.5, 0.6, 0.7, 0.8, 2.0],
+    "partial": [True, False],
+}
+CHECKS = ["condition", "year", "qualifier", "document", "scope", "kind", "subject", "role", "bound", "stance",
+          "definition", "salience"]
+
+
+@dataclass
+class Prepared:
+    """One question with what retrieval gave it (fixed across the grid)."""
+
+    question: dict
+    file: str
+    fold: int
+    hits: list  # top 10 of the search, for retrieval metrics
+    passages: list  # what the answer is composed from
+    frame: object
+    query: object
+    best_dense: float
+    topical: bool
+    retrieval: tuple
+
+
+def folds(questions: list[tuple[str, dict]]) -> list[int]:
+    """Fold (0/1) of each question: within each kind, questions ordered by a hash of their id
+    alternate between the halves."""
+    by_kind: dict[str, list[int]] = {}
+    for i, (_f, q) in enumerate(questions):
+        by_kind.setdefault(q.get("kind", ""), []).append(i)
+    out = [0] * len(questions)
+    for members in by_kind.values():
+        members.sort(key=lambda i: hashlib.sha1(questions[i][1]["id"].encode()).hexdigest())
+        for position, i in enumerate(members):
+            out[i] = position % 2
+    return out
+
+
+def prepare(assistant: Assistant, questions: list[tuple[str, dict]]) -> list[Prepared]:
+    prepared = []
+    assignment = folds(questions)
+    policy = assistant.policy
+    for (file, q), fold in zip(questions, assignment):
+        history = q.get("history") or None
+        query, frame = assistant.understand(q["question"], history)
+        hits, _plain = assistant._retrieve(query, frame, 10, None)
+        _hits, plain = assistant._retrieve(query, frame, policy.top_k, None)
+        prepared.append(Prepared(q, file, fold, hits, plain[:policy.answer_passages], frame, query,
+                                 max((h.dense_score for h in plain), default=0.0),
+                                 any(len(t) > 1 for t in content_terms(query.standalone)), retrieval_of(q, hits)))
+    return prepared
+
+
+class Judged:
+    """Judged candidates per question, cached per (salience threshold, disabled checks)."""
+
+    def __init__(self, assistant: Assistant, prepared: list[Prepared]) -> None:
+        self.assistant = assistant
+        self.prepared = prepared
+        self._cache: dict[tuple, list] = {}
+
+    def get(self, share: float, disabled: frozenset[str]) -> list:
+        key = (share, disabled)
+        if key not in self._cache:
+            judge = self.assistant.with_policy(replace(self.assistant.policy, salient_share=share,
+                                                       disabled_checks=disabled))
+            self._cache[key] = [judge.judge(p.frame, p.passages) for p in self.prepared]
+        return self._cache[key]
+
+
+def run(assistant: Assistant, judged: Judged, policy: AnswerPolicy, members: list[int]):
+    """Question results of ``members`` (indices into the prepared list) under ``policy``."""
+    candidates = judged.get(policy.salient_share, policy.disabled_checks)
+    answering = assistant.with_policy(policy)
+    results = []
+    for i in members:
+        p = judged.prepared[i]
+        composition = decide(p.frame, candidates[i], policy, p.best_dense, p.topical)
+        answer = answering._answer(p.query, p.frame, p.passages, composition)
+        results.append(result_of(p.question, p.hits, answer, p.retrieval))
+    return results
+
+
+def tune(assistant: Assistant, judged: Judged, members: list[int], disabled: frozenset[str]) -> tuple[AnswerPolicy, float]:
+    """The grid point with the best objective on ``members`` (ties: shorter median answer)."""
+    best: tuple[float, float, AnswerPolicy] | None = None
+    keys = list(GRID)
+    for values in itertools.product(*(GRID[k] for k in keys)):
+        policy = replace(assistant.policy, **dict(zip(keys, values)), disabled_checks=disabled)
+        metrics = EvalReport(run(assistant, judged, policy, members)).to_dict()
+        key = (objective(metrics), -(metrics["answer_chars_median"] or 0))
+        if best is None or key > best[:2]:
+            best = (*key, policy)
+    assert best is not None
+    return best[2], best[0]
+
+
+def cross_validate(assistant: Assistant, judged: Judged, disabled: frozenset[str] = frozenset()) -> dict:
+    prepared = judged.prepared
+    halves = [[i for i, p in enumerate(prepared) if p.fold == f] for f in (0, 1)]
+    held_out = [None] * len(prepared)
+    chosen = []
+    for tuned_on in (0, 1):
+        policy, tuned_objective = tune(assistant, judged, halves[tuned_on], disabled)
+        test = halves[1 - tuned_on]
+        for i, result in zip(test, run(assistant, judged, policy, test)):
+            held_out[i] = result
+        chosen.append({"tuned_on_fold": tuned_on, "objective_on_tuning_half": round(tuned_objective, 4),
+                       **{k: getattr(policy, k) for k in GRID}})
+    report = {"held_out": _summary(EvalReport(held_out).to_dict()), "chosen": chosen, "by_file": {}}
+    for file in dict.fromkeys(p.file for p in prepared):
+        rows = [r for r, p in zip(held_out, prepared) if p.file == file]
+        report["by_file"][file] = _summary(EvalReport(rows).to_dict(), by_kind=True)
+    return report
+
+
+def _summary(metrics: dict, by_kind: bool = False) -> dict:
+    keys = ["n", "n_answerable", "n_unanswerable", "recall@5", "mrr@10", "answer_on_gold_rate", "refusal_rate",
+            "refused_only_rate", "false_refusal_rate", "partial_rate", "partial_rate_unanswerable",
+            "answer_chars_median", "answer_chars_p90", "objective"]
+    out = {k: (round(metrics[k], 4) if isinstance(metrics.get(k), float) else metrics.get(k)) for k in keys}
+    if by_kind:
+        out["by_kind"] = {kind: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in m.items()
+                                 if k in ("n_questions", "recall@5", "answer_on_gold_rate", "refusal_rate",
+                                          "false_refusal_rate", "partial_rate", "answer_chars_median")}
+                          for kind, m in metrics["by_kind"].items()}
+        out["not_on_gold"] = metrics["not_on_gold"]
+        out["answered_unanswerable"] = metrics["answered_unanswerable"]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--questions", type=Path, action="append")
+    parser.add_argument("--ablate", action="store_true", help="also measure each check left out")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    files = args.questions or [SHARED / "eval" / "mttq_dev.jsonl", SHARED / "eval" / "mttq_dev2.jsonl"]
+    questions = [(f.name, q) for f in files for q in load_questions(f)]
+    assistant = open_assistant(Settings(), args.index)
+    started = time.perf_counter()
+    prepared = prepare(assistant, questions)
+    print(f"retrieval for {len(prepared)} questions: {time.perf_counter() - started:.0f}s", flush=True)
+    judged = Judged(assistant, prepared)
+    result = {"grid": GRID, "questions": [f.name for f in files], "defaults": cross_validate(assistant, judged)}
+    print(json.dumps(result["defaults"]["held_out"], ensure_ascii=False), flush=True)
+    if args.ablate:
+        result["ablations"] = {}
+        for check in CHECKS:
+            report = cross_validate(assistant, judged, frozenset({check}))
+            result["ablations"][check] = report["held_out"]
+            print(check, json.dumps(report["held_out"], ensure_ascii=False), flush=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"written {args.out}")
+
+
+if __name__ == "__main__":
+    main()
