@@ -8,8 +8,8 @@ refusal.
   for the asked level) and quotes what they do state.
 * **refused** — nothing topical: "Tôi không tìm thấy thông tin này …".
 
-A unit from a news item much older than the newest source consulted is dated in the answer
-("Theo bài viết ngày 21/6/2017, …"); a question about the present ("hiện nay") prefers the
+A unit from a news item more than a year old, or from a document much older than the newest
+source consulted, is dated in the answer ("Theo bài viết ngày 21/6/2017: …"); a question about the present ("hiện nay") prefers the
 newest source. Thresholds live in :class:`AnswerPolicy` and are chosen by cross-validation
 over the dev questions (``bench/answer_cv.py``).
 """
@@ -179,22 +179,43 @@ def answer_text(unit_text: str) -> str:
     return cleaned[:1].upper() + cleaned[1:] if cleaned else unit_text
 
 
-def dated_prefix(candidate: Candidate, newest: str | None, stale_days: int) -> str:
-    """"Theo bài viết ngày 21/6/2017, " for a news item dated more than ``stale_days`` before the
-    ``newest`` date among the sources consulted; "" otherwise."""
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def source_date(candidate: Candidate, today: date) -> tuple[str, str] | None:
+    """When the candidate's document dates from: its ``date`` metadata ("2017-06-21") as
+    ``("day", iso)``, or, for a news item without one, the latest past year its passage names as
+    ``("year", "2017")``; None when unknown."""
     meta = candidate.metadata
     issued = str(meta.get("date") or "")
-    kind = str(meta.get("doc_type") or "").lower()
-    if not issued or not newest or kind not in _NEWS:
+    if issued:
+        return "day", issued[:10]
+    if str(meta.get("doc_type") or "").lower() in _NEWS:
+        years = [int(y) for y in _YEAR.findall(candidate.hit.passage.text) if int(y) <= today.year]
+        if years:
+            return "year", str(max(years))
+    return None
+
+
+def dated_prefix(candidate: Candidate, newest: str | None, stale_days: int, today: date | None = None) -> str:
+    """"Theo bài viết ngày 21/6/2017: " (or "năm 2017" when only the year is known) for a news
+    item more than ``stale_days`` old, or any document more than ``stale_days`` older than the
+    ``newest`` dated source consulted on the question; "" otherwise."""
+    today = today or date.today()
+    when = source_date(candidate, today)
+    if when is None:
         return ""
-    try:
-        age = (date.fromisoformat(newest[:10]) - date.fromisoformat(issued[:10])).days
-    except ValueError:
+    kind, value = when
+    issued = date.fromisoformat(value) if kind == "day" else date(int(value), 12, 31)
+    news = str(candidate.metadata.get("doc_type") or "").lower() in _NEWS
+    reference = today if news else (date.fromisoformat(newest[:10]) if newest and len(newest) >= 10 else None)
+    if reference is None or (reference - issued).days <= stale_days:
         return ""
-    if age <= stale_days:
-        return ""
-    y, m, d = issued[:10].split("-")
-    return f"Theo bài viết ngày {int(d)}/{int(m)}/{y}, "
+    noun = "bài viết" if news else "văn bản"
+    if kind == "year":
+        return f"Theo {noun} năm {value}: "
+    y, m, d = value.split("-")
+    return f"Theo {noun} ngày {int(d)}/{int(m)}/{y}: "
 
 
 def render(composition: Composition, numbers: dict[int, int], newest: str | None, policy: AnswerPolicy) -> str:
@@ -203,8 +224,8 @@ def render(composition: Composition, numbers: dict[int, int], newest: str | None
     for c in composition.chosen:
         text = answer_text(c.unit.shown)
         prefix = dated_prefix(c, newest, policy.stale_days)
-        if prefix and "\n" not in text:
-            text = prefix + text[:1].lower() + text[1:] if not text[:2].isupper() else prefix + text
+        if prefix:
+            text = prefix + text
         note = supersession_note(c.metadata)
         lines.append(f"{text} [{numbers[c.unit.hit_index]}]" + (f" {note}" if note else ""))
     if composition.status == "partial":

@@ -45,13 +45,20 @@ def redact_instructions(text: str) -> str:
     return "\n".join(lines)
 
 
+def passage_text(hit) -> str:
+    """A passage as the model may read it: lines flagged at ingest as addressed to an AI left
+    out (a marker stands for them), and any other sentence that gives orders redacted."""
+    lines = [_REDACTED if "instruction_like" in block.flags else line for line, block in hit.passage.lines()]
+    return redact_instructions("\n".join(lines).replace("</tai_lieu>", ""))
+
+
 def build_messages(draft: Draft) -> list[BaseMessage]:
     """System prompt plus one user message with the numbered passages and the question."""
     blocks = []
     for n, hit in enumerate(draft.passages, 1):
         meta = hit.chunk.metadata
         label = ", ".join(x for x in (meta.get("title"), meta.get("so_hieu"), meta.get("date")) if x)
-        text = redact_instructions(hit.passage.text.replace("</tai_lieu>", ""))
+        text = passage_text(hit)
         blocks.append(f"[{n}] {label}\n<tai_lieu>\n{text}\n</tai_lieu>")
     user = "Các đoạn tài liệu:\n\n" + "\n\n".join(blocks) + f"\n\nCâu hỏi: {draft.query.standalone}"
     return [SystemMessage(SYSTEM_PROMPT), HumanMessage(user)]
@@ -90,10 +97,13 @@ class LLMGenerator:
         self.model = model
 
     def generate(self, draft: Draft) -> tuple[Answer, str]:
-        """One verified answer for ``draft`` (see :func:`finish`). A refused draft is
-        returned as is: weak evidence is never sent to the model."""
+        """One verified answer for ``draft`` (see :func:`finish`). A refused or partial draft is
+        returned as is: weak evidence is never sent to the model, and a partial answer already
+        says what the documents do not state."""
         if draft.answer.refused:
             return draft.answer, "refused"
+        if draft.answer.status == "partial":
+            return draft.answer, "partial"
         try:
             text = str(self.model.invoke(build_messages(draft)).content)
         except Exception as exc:  # noqa: BLE001 - the extractive answer is always there

@@ -29,8 +29,8 @@ class Reset:
 
 @dataclass
 class Final:
-    """The complete answer, how it was made (``extractive``, ``generated``, ``refused``,
-    ``fallback:…``) and timings in milliseconds."""
+    """The complete answer, how it was made (``extractive``, ``partial``, ``generated``,
+    ``refused``, ``fallback:…``) and timings in milliseconds."""
 
     answer: Answer
     mode: str
@@ -68,8 +68,8 @@ class Responder:
         started = time.perf_counter()
         draft = self.assistant.draft(question, history, filters)
         timings = {"retrieval_ms": draft.answer.debug.get("retrieval_ms", 0.0)}
-        if self.generator is None or draft.answer.refused:
-            return Final(draft.answer, "refused" if draft.answer.refused else "extractive",
+        if self.generator is None or draft.answer.status != "answered":
+            return Final(draft.answer, _mode(draft.answer),
                          {**timings, "total_ms": _ms(started)})
         generated = time.perf_counter()
         answer, mode = self.generator.generate(draft)
@@ -81,10 +81,10 @@ class Responder:
         started = time.perf_counter()
         draft = self.assistant.draft(question, history, filters)
         timings = {"retrieval_ms": draft.answer.debug.get("retrieval_ms", 0.0)}
-        if self.generator is None or draft.answer.refused:
+        if self.generator is None or draft.answer.status != "answered":
             for piece in pieces(draft.answer.answer):
                 yield Delta(piece)
-            yield Final(draft.answer, "refused" if draft.answer.refused else "extractive",
+            yield Final(draft.answer, _mode(draft.answer),
                         {**timings, "total_ms": _ms(started)})
             return
         generated = time.perf_counter()
@@ -101,6 +101,11 @@ class Responder:
             for piece in pieces(answer.answer):
                 yield Delta(piece)
         yield Final(answer, mode, {**timings, "generation_ms": _ms(generated), "total_ms": _ms(started)})
+
+
+def _mode(answer) -> str:
+    """How an answer that no model wrote was made: refused, partial or extractive."""
+    return {"refused": "refused", "partial": "partial"}.get(answer.status, "extractive")
 
 
 def _ms(since: float) -> float:

@@ -114,17 +114,30 @@ def test_an_amount_for_someone_else_is_not_the_asked_payment():
     assert status != "answered"
 
 
-def test_an_old_news_item_is_quoted_with_its_date():
-    text = "Chủ tịch Ủy ban Trung ương MTTQ Việt Nam là ông Nguyễn Văn A."
-    meta = {"doc_type": "Bài viết", "date": "2017-06-21"}
-    policy = AnswerPolicy(min_dense=0.0)
-    hit = Hit(Chunk("n:0", text, ["Tin"], {"title": "Tin", **meta}), 1.0, 0.9, 1.0)
-    frame = analyse("Ai là Chủ tịch Ủy ban Trung ương MTTQ Việt Nam?", "Ai là Chủ tịch Ủy ban Trung ương MTTQ Việt Nam?",
-                    TermStats([text, *OTHER_TEXTS]))
-    composition = decide(frame, judge_units(frame, [hit], default_checks(2.0)), policy, 0.9)
-    assert composition.status == "answered"
-    assert render(composition, {0: 1}, "2025-11-18", policy).startswith("Theo bài viết ngày 21/6/2017, chủ tịch")
-    assert not render(composition, {0: 1}, "2017-07-01", policy).startswith("Theo")  # the newest source is as old
+def test_an_old_source_is_quoted_with_its_date():
+    from datetime import date
+
+    from assistant.compose import dated_prefix
+
+    def composed(meta: dict, text: str = "Chủ tịch Ủy ban Trung ương MTTQ Việt Nam là ông Nguyễn Văn A."):
+        hit = Hit(Chunk("n:0", text, ["Tin"], {"title": "Tin", **meta}), 1.0, 0.9, 1.0)
+        question = "Ai là Chủ tịch Ủy ban Trung ương MTTQ Việt Nam?"
+        frame = analyse(question, question, TermStats([text, *OTHER_TEXTS]))
+        composition = decide(frame, judge_units(frame, [hit], default_checks(2.0)), AnswerPolicy(min_dense=0.0), 0.9)
+        assert composition.status == "answered"
+        return composition.chosen[0]
+
+    today = date(2026, 11, 30)
+    news = composed({"doc_type": "Bài viết", "date": "2017-06-21"})
+    assert dated_prefix(news, None, 365, today) == "Theo bài viết ngày 21/6/2017: "
+    # a news item without a date: the latest year its passage names
+    undated = composed({"doc_type": "Bài viết"}, "Ngày 20/6/2017, ông Nguyễn Văn A là Chủ tịch Ủy ban Trung ương MTTQ.")
+    assert dated_prefix(undated, None, 365, today) == "Theo bài viết năm 2017: "
+    assert dated_prefix(composed({"doc_type": "Bài viết", "date": "2026-06-01"}), None, 365, today) == ""
+    # any other document: when more than a year older than the newest source consulted
+    plan = composed({"doc_type": "Kế hoạch", "date": "2019-03-01"})
+    assert dated_prefix(plan, "2025-11-18", 365, today) == "Theo văn bản ngày 1/3/2019: "
+    assert dated_prefix(plan, "2019-12-01", 365, today) == ""
 
 
 @pytest.mark.parametrize("text", [
