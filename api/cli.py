@@ -192,15 +192,25 @@ def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Questio
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table(title=f"{file.name}: {result['n_answerable']} answerable, {result['n_unanswerable']} unanswerable")
-    for column in ("kind", "n", "recall@1", "recall@5", "mrr@10"):
+    for column in ("kind", "n", "recall@5", "mrr@10", "on gold", "declined", "refused", "partial", "chars p50"):
         table.add_column(column)
+
+    def cell(value, digits: int = 3) -> str:
+        return "—" if value is None else f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
     rows = [("all", result)] + list(result["by_kind"].items())
     for kind, m in rows:
-        table.add_row(kind, str(m.get("n_answerable", m["n"])), f"{m['recall@1']:.3f}", f"{m['recall@5']:.3f}",
-                      f"{m['mrr@10']:.3f}")
+        unanswerable = kind == "unanswerable"
+        table.add_row(kind, str(m.get("n_questions", m["n"])), cell(None if unanswerable else m.get("recall@5")),
+                      cell(None if unanswerable else m.get("mrr@10")), cell(m.get("answer_on_gold_rate")),
+                      cell(m.get("refusal_rate")), cell(m.get("false_refusal_rate")), cell(m.get("partial_rate")),
+                      cell(m.get("answer_chars_median"), 0))
     Console().print(table)
     Console().print(f"coverage@5 (cross_doc): {result['coverage@5_cross_doc']}; "
-                    f"refusal rate: {result['refusal_rate']}; false-refusal rate: {result['false_refusal_rate']}")
+                    f"declined (unanswerable, refused or partial): {cell(result['refusal_rate'])}; "
+                    f"refused (answerable): {cell(result['false_refusal_rate'])}; "
+                    f"answer length p50/p90: {cell(result['answer_chars_median'], 0)}/"
+                    f"{cell(result['answer_chars_p90'], 0)} characters")
 
 
 @app.callback()
