@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -21,13 +22,13 @@ from assistant.checks import Candidate, Check, default_checks
 from assistant.compose import REFUSAL_TEXT, AnswerPolicy, Composition, decide, ranked, render
 from assistant.diacritics import DiacriticRestorer
 from assistant.frame import QuestionFrame, analyse
-from assistant.places import gazetteer
+from assistant.corpus import BIGRAMS, DF, PLACES, PROFILE, UNIGRAMS
 from assistant.query import SearchQuery, build_query, content_terms
 from assistant.reranker import FeatureReranker
 from assistant.scoring import TermStats, document_context, forms, local_weights, match
 from assistant.types import Answer, Citation
 from assistant.units import Unit, document_units, units_of
-from ingest.normalize import has_diacritics, syllables
+from ingest.normalize import has_diacritics
 from vectorstore.retriever import Hit, HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -54,12 +55,15 @@ class Assistant:
                  reranker_weights: Path | None = None, answer_type_boost: float = DEFAULT_FACTOR) -> None:
         self.retriever = retriever
         self.policy = policy or AnswerPolicy()
-        tokens = [syllables(c.context_text) for c in retriever.store.chunks]  # once, for all three
-        self.stats = TermStats.from_tokens(tokens)
-        self.restorer = DiacriticRestorer.from_tokens(tokens)
+        # counted over every chunk: by the store, kept up to date there (assistant/corpus.py)
+        self.corpus_version = retriever.store.version()  # the store's version these counts are of
+        corpus = retriever.store.corpus_stats(PROFILE)
+        self.stats = TermStats.from_counts(corpus.chunk_count, corpus.counts[DF])
+        self.restorer = DiacriticRestorer.from_counts(
+            corpus.counts[UNIGRAMS], Counter({tuple(k.split(" ", 1)): n for k, n in corpus.counts[BIGRAMS].items()}))
         # a turn is restored for the query, the frame and the boost: one Viterbi pass
         self._restore = lru_cache(maxsize=1024)(self.restorer.restore)
-        self.places = gazetteer(c.text for c in retriever.store.chunks)
+        self.places = frozenset(corpus.counts[PLACES])
         self.reranker_weights = reranker_weights
         self.reranker = FeatureReranker.load(reranker_weights, self.stats) if reranker_weights else None
         self.answer_type = AnswerTypeBoost(answer_type_boost)

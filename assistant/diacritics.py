@@ -52,15 +52,22 @@ class DiacriticRestorer:
         """Like :meth:`from_texts`, for texts already split into lower-case syllables."""
         unigrams: Counter[str] = Counter()
         bigrams: Counter[tuple[str, str]] = Counter()
+        for words in token_lists:
+            unigrams.update(words)
+            bigrams.update(zip(words, words[1:]))
+        return cls.from_counts(unigrams, bigrams)
+
+    @classmethod
+    def from_counts(cls, unigrams: Counter[str], bigrams: Counter[tuple[str, str]]) -> "DiacriticRestorer":
+        """From corpus counts of lower-case syllables and of adjacent pairs (as
+        :meth:`from_tokens` counts them); the question phrases are added to copies."""
+        unigrams, bigrams = Counter(unigrams), Counter(bigrams)
         for phrase in _QUESTION_PHRASES:
             words = syllables(phrase)
             for word in words:
                 unigrams[word] += _SEED_WEIGHT
             for pair in zip(words, words[1:]):
                 bigrams[pair] += _SEED_WEIGHT
-        for words in token_lists:
-            unigrams.update(words)
-            bigrams.update(zip(words, words[1:]))
         return cls(unigrams, bigrams)
 
     def _emission(self, word: str) -> float:

