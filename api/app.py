@@ -20,6 +20,7 @@ from api.messages import MessageStore
 from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, ErrorMiddleware, RequestContextMiddleware
 from api.documents import DocumentManager
+from api.live import LiveIndex
 from api.routes import chat, documents, feedback, health, metrics, openai, search, widget
 from api.security import RateLimiter
 from assistant.answer import Assistant
@@ -82,10 +83,11 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     if responder is None:
         responder = Responder(assistant) if assistant is not None else open_responder(settings, index_dir)
     app.state.responder = responder
+    app.state.live = LiveIndex(responder)
     app.state.messages = MessageStore(settings.database)
     app.state.metrics = Metrics()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-    app.state.documents = DocumentManager(responder, index_dir or settings.index_dir, settings.upload_dir)
+    app.state.documents = DocumentManager(responder, settings.upload_dir)
 
     for module in (chat, search, feedback, openai, health, metrics, widget, documents):
         app.include_router(module.router)

@@ -1,7 +1,6 @@
 """Build the components from settings; the only place where settings meet the stack."""
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -11,8 +10,10 @@ from assistant.llm import LLMGenerator, chat_model_from
 from assistant.reranker import DEFAULT_WEIGHTS
 from assistant.respond import Responder
 from vectorstore.embeddings import EmbeddingModel, load_embeddings
+from vectorstore.errors import IndexMismatchError
 from vectorstore.retriever import HybridRetriever
-from vectorstore.store import IndexStore, current_version
+from vectorstore.stores import open_store
+from vectorstore.stores.base import ChunkStore
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +23,27 @@ def build_embeddings(settings: Settings, spec: str | None = None) -> EmbeddingMo
     return load_embeddings(spec or settings.embedding_model, settings.embedding_cache)
 
 
-def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assistant:
-    """Load the index and the embedding model it was built with, and wrap them.
+def open_assistant(settings: Settings, index_dir: Path | str | None = None) -> Assistant:
+    """Open the index (``index_dir``: a directory or a PostgreSQL URL; default: the
+    settings' :attr:`~api.config.Settings.index_location`) and the embedding model it was
+    built with, and wrap them.
 
     Raises:
-        IndexNotFoundError: no index in the directory.
+        IndexNotFoundError: no index there.
+        IndexMismatchError: the model named in the index makes other vectors here.
         EmbeddingModelError: the index's model cannot be loaded here.
     """
-    directory = index_dir or settings.index_dir
-    manifest = json.loads((current_version(directory) / "manifest.json").read_text(encoding="utf-8"))
-    embeddings = build_embeddings(settings, manifest.get("embedding_spec") or settings.embedding_model)
-    store = IndexStore.load(directory, embedding_model=embeddings.model_id)
+    store = open_store(index_dir or settings.index_location)
+    spec = store.manifest.get("embedding_spec") or settings.embedding_model
+    embeddings = build_embeddings(settings, spec)
+    if store.manifest.get("embedding_model") != embeddings.model_id:
+        raise IndexMismatchError(f"the index was built with {store.manifest.get('embedding_model')!r}, "
+                                 f"not {embeddings.model_id!r}; rebuild it with `mttq ingest`")
+    return assistant_for(settings, store, embeddings)
+
+
+def assistant_for(settings: Settings, store: ChunkStore, embeddings: EmbeddingModel) -> Assistant:
+    """An :class:`Assistant` over ``store`` with the retrieval and answer settings."""
     retriever = HybridRetriever(store, embeddings, dense_weight=settings.rrf_dense_weight,
                                 keyword_weight=settings.rrf_keyword_weight,
                                 reference_weight=settings.rrf_reference_weight,
@@ -43,7 +54,18 @@ def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assista
     return Assistant(retriever, reranker_weights=weights, answer_type_boost=settings.answer_type_boost)
 
 
-def open_responder(settings: Settings, index_dir: Path | None = None) -> Responder:
+def renewed(assistant: Assistant, store: ChunkStore) -> Assistant:
+    """``assistant`` over ``store`` (a new version, or a database that changed): same model,
+    retrieval parameters and answer policy; corpus counts read again."""
+    old = assistant.retriever
+    retriever = HybridRetriever(store, old.embeddings, dense_weight=old.dense_weight,
+                                keyword_weight=old.keyword_weight, reference_weight=old.reference_weight,
+                                candidates=old.ranking_depth, rrf_k=old.rrf_k, per_document=old.per_document,
+                                section_chars=old.section_chars, rrf_share=old.rrf_share)
+    return Assistant(retriever, assistant.policy, assistant.reranker_weights, assistant.answer_type.factor)
+
+
+def open_responder(settings: Settings, index_dir: Path | str | None = None) -> Responder:
     """The assistant plus, when ``MTTQ_LLM_BASE_URL`` and ``MTTQ_LLM_MODEL`` are set, an
     LLM generator for an OpenAI-compatible server."""
     assistant = open_assistant(settings, index_dir)

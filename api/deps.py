@@ -12,12 +12,16 @@ from assistant.respond import Responder
 
 
 def get_responder(request: Request) -> Responder:
-    """The responder built at start-up (extractive, or with the configured LLM)."""
+    """The responder built at start-up (extractive, or with the configured LLM), on the
+    newest index (another worker may have changed it: see :mod:`api.live`)."""
+    live = getattr(request.app.state, "live", None)
+    if live is not None:
+        live.refresh()
     return request.app.state.responder
 
 
 def get_assistant(request: Request) -> Assistant:
-    return request.app.state.responder.assistant
+    return get_responder(request).assistant
 
 
 def get_messages(request: Request) -> MessageStore:

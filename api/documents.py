@@ -13,12 +13,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Assistant
+from api.components import renewed
 from assistant.respond import Responder
 from ingest.pipeline import file_sha256, ingest_one
 from ingest.types import Chunk
-from vectorstore.retriever import HybridRetriever
-from vectorstore.update import updated_store
+from vectorstore.stores.base import ChunkStore
+from vectorstore.update import apply_change
 
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^\w\-. ()]+", re.UNICODE)
@@ -73,15 +73,16 @@ class UploadJob:
 class DocumentManager:
     """Owns changes to the live index of a :class:`Responder`.
 
+    Changes are applied to the responder's store (a new version of its directory, or a
+    transaction in its database), so every worker process sees them on its next request.
+
     Args:
         responder: whose assistant is replaced after each change.
-        index_dir: the index directory that changes are saved to.
         upload_dir: where uploaded files are kept.
     """
 
-    def __init__(self, responder: Responder, index_dir: Path, upload_dir: Path) -> None:
+    def __init__(self, responder: Responder, upload_dir: Path) -> None:
         self.responder = responder
-        self.index_dir = index_dir
         self.upload_dir = upload_dir
         self.jobs: dict[str, UploadJob] = {}
         self._lock = threading.Lock()  # one index change at a time
@@ -131,17 +132,18 @@ class DocumentManager:
             return
         with self._lock:
             store = self.responder.assistant.retriever.store
+            documents = store.documents()
             digest = file_sha256(Path(job.stored_path))
-            same = next((c for c in store.chunks if c.metadata.get("sha256") == digest), None)
+            same = next((d for d in documents if d.get("sha256") == digest), None)
             if same is not None:
-                job.status, job.doc_id = "duplicate", same.metadata.get("doc_id")
-                job.message = f"same content as '{same.metadata.get('title')}' already indexed"
+                job.status, job.doc_id = "duplicate", same.get("doc_id")
+                job.message = f"same content as '{same.get('title')}' already indexed"
                 return
             # a new version of a file uploaded under the same name replaces the old one
-            replaced = {c.metadata.get("doc_id") for c in store.chunks if c.metadata.get("upload_name") == job.file_name}
+            replaced = {d.get("doc_id") for d in documents if d.get("upload_name") == job.file_name}
             for chunk in chunks:
                 chunk.metadata.update(source=job.file_name, upload_name=job.file_name, upload_id=job.id)
-            self._swap(updated_store(store, embeddings, add=chunks, remove_doc_ids=replaced))
+            self._swap(apply_change(store, embeddings, add=chunks, remove_doc_ids=replaced))
         job.status, job.chunks, job.doc_id, job.message = "ok", len(chunks), chunks[0].metadata["doc_id"], status.message
         if replaced:
             job.message = (job.message + "; " if job.message else "") + "replaced the earlier version"
@@ -149,33 +151,19 @@ class DocumentManager:
     # -- documents -----------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
         """Indexed documents with their metadata and chunk counts."""
-        found: dict[str, dict[str, Any]] = {}
-        for chunk in self.responder.assistant.retriever.store.chunks:
-            meta = chunk.metadata
-            doc = found.setdefault(meta.get("doc_id", ""), {
-                "id": meta.get("doc_id"), "title": meta.get("title"), "source": meta.get("source"),
-                "doc_type": meta.get("doc_type"), "so_hieu": meta.get("so_hieu"), "date": meta.get("date"),
-                "issuer": meta.get("issuer"), "format": meta.get("format"), "upload_id": meta.get("upload_id"),
-                "chunks": 0, "status": "indexed"})
-            doc["chunks"] += 1
-        return list(found.values())
+        keys = ("title", "source", "doc_type", "so_hieu", "date", "issuer", "format", "upload_id")
+        return [{"id": meta.get("doc_id"), **{k: meta.get(k) for k in keys}, "chunks": meta.get("chunks", 0),
+                 "status": "indexed"} for meta in self.responder.assistant.retriever.store.documents()]
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document from the index (a new version, swapped in); False if unknown."""
         with self._lock:
             store = self.responder.assistant.retriever.store
-            if not any(c.metadata.get("doc_id") == doc_id for c in store.chunks):
+            if not any(d.get("doc_id") == doc_id for d in store.documents()):
                 return False
-            self._swap(updated_store(store, self.responder.assistant.retriever.embeddings, remove_doc_ids=[doc_id]))
+            self._swap(apply_change(store, self.responder.assistant.retriever.embeddings, remove_doc_ids=[doc_id]))
             return True
 
-    def _swap(self, store) -> None:
-        store.save(self.index_dir)
-        old = self.responder.assistant.retriever
-        retriever = HybridRetriever(store, old.embeddings, dense_weight=old.dense_weight,
-                                    keyword_weight=old.keyword_weight, reference_weight=old.reference_weight,
-                                    candidates=old.ranking_depth, rrf_k=old.rrf_k, per_document=old.per_document,
-                                    section_chars=old.section_chars, rrf_share=old.rrf_share)
-        assistant = self.responder.assistant
-        self.responder.assistant = Assistant(retriever, assistant.policy, assistant.reranker_weights,
-                                             assistant.answer_type.factor)
+    def _swap(self, store: ChunkStore) -> None:
+        """Answer from ``store`` from now on (a new version, or the database just changed)."""
+        self.responder.assistant = renewed(self.responder.assistant, store)

@@ -6,13 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-import numpy as np
-
 from ingest.pipeline import IngestResult, display_path, file_sha256, ingest_paths
 from ingest.types import Chunk, FileStatus
 from vectorstore.embeddings import EmbeddingModel
-from vectorstore.store import IndexStore, index_exists
-from vectorstore.update import updated_store
+from vectorstore.stores import create_store, describe, open_store, store_exists
+from vectorstore.update import apply_change, encode_chunks
 
 # e5 reads at most 512 tokens including "passage: " (3 tokens) and the special tokens
 # that the counter already includes; keep a margin for tokenizer differences.
@@ -28,15 +26,16 @@ class BuildReport:
     ingest_seconds: float
     embed_seconds: float
     total_seconds: float
-    index_path: Path | None
+    index_path: Path | str | None
 
 
-def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingModel, *,
+def build_index(paths: Iterable[Path], index_dir: Path | str, embeddings: EmbeddingModel, *,
                 prune: bool = False,
                 on_file: Callable[[FileStatus], None] | None = None,
                 on_embedded: Callable[[int], None] | None = None,
                 on_chunks: Callable[[int], None] | None = None) -> BuildReport:
-    """Ingest ``paths`` into the index in ``index_dir`` and write a new version of it.
+    """Ingest ``paths`` into the index in ``index_dir`` (a directory, or a PostgreSQL URL)
+    and write a new version of it (in a database: one transaction).
 
     Incremental when an index exists: a file whose path and content hash (SHA-256) are
     already indexed is skipped (``unchanged``); a changed file replaces its old chunks;
@@ -48,11 +47,10 @@ def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingMod
     """
     started = time.perf_counter()
     max_tokens = embeddings.max_tokens - _PREFIX_MARGIN
-    previous = IndexStore.load(index_dir) if index_exists(index_dir) else None
+    previous = open_store(index_dir) if store_exists(index_dir) else None
     by_source: dict[str, tuple[str, set[str]]] = {}
     by_hash: dict[str, str] = {}
-    for chunk in previous.chunks if previous else []:
-        meta = chunk.metadata
+    for meta in previous.documents() if previous else []:
         digest, docs = by_source.setdefault(meta.get("source", ""), (meta.get("sha256", ""), set()))
         docs.add(meta.get("doc_id", ""))
         by_hash.setdefault(meta.get("sha256", ""), meta.get("source", ""))
@@ -88,23 +86,29 @@ def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingMod
         path, embed_seconds = None, 0.0  # nothing changed: never write a needless (or empty) version
     else:
         embed_started = time.perf_counter()
-        store = updated_store(previous, embeddings, add=result.chunks, remove_doc_ids=remove)
-        store.manifest.update(extra)
-        path = store.save(index_dir)
+        store = apply_change(previous, embeddings, add=result.chunks, remove_doc_ids=remove, extra=extra)
+        path = _where(store, index_dir)
         embed_seconds = time.perf_counter() - embed_started
     return BuildReport(result, len(result.chunks), ingest_done - started, embed_seconds,
                        time.perf_counter() - started, path)
 
 
-def index_chunks(chunks: Sequence[Chunk], index_dir: Path, embeddings: EmbeddingModel, *,
+def index_chunks(chunks: Sequence[Chunk], index_dir: Path | str, embeddings: EmbeddingModel, *,
                  on_embedded: Callable[[int], None] | None = None,
-                 extra: dict | None = None) -> tuple[Path, float]:
-    """Embed ``chunks`` and write them as a new index version; returns the version's
-    path and the embedding time in seconds."""
+                 extra: dict | None = None) -> tuple[Path | str, float]:
+    """Embed ``chunks`` and write them as a new index (a directory's first version, or a
+    database); returns where it is and the embedding time in seconds."""
     started = time.perf_counter()
-    vectors = embeddings.encode_passages([c.context_text for c in chunks], progress=on_embedded) if chunks \
-        else np.zeros((0, embeddings.dimension), dtype=np.float32)
+    vectors = encode_chunks(embeddings, chunks, progress=on_embedded)
     embed_seconds = time.perf_counter() - started
-    store = IndexStore.build(chunks, vectors, embedding_model=embeddings.model_id,
-                             extra={"embedding_spec": embeddings.spec, **(extra or {})})
-    return store.save(index_dir), embed_seconds
+    store = create_store(index_dir, chunks, vectors, embedding_model=embeddings.model_id,
+                         extra={"embedding_spec": embeddings.spec, **(extra or {})})
+    return _where(store, index_dir), embed_seconds
+
+
+def _where(store, location: Path | str) -> Path | str:
+    """The new version's directory, or the database's generation."""
+    directory = getattr(store, "directory", None)
+    if directory is not None and getattr(store, "version_name", None):
+        return directory / store.version_name
+    return f"{describe(location)} (generation {store.version()})"

@@ -158,6 +158,16 @@ class IndexStore(ChunkStore):
     def version(self) -> str:
         return self.version_name or str(id(self))
 
+    def refresh(self) -> bool:
+        """True when another version than this one is live in :attr:`directory`."""
+        return self.directory is not None and current_name(self.directory) not in (None, self.version_name)
+
+    def reopen(self) -> "IndexStore":
+        """The newest version of :attr:`directory` (this one when it is the newest)."""
+        if not self.refresh():
+            return self
+        return IndexStore.load(self.directory, embedding_model=self.manifest.get("embedding_model"))
+
     # -- ChunkStore: changing ---------------------------------------------------------------
     def changed(self, add: Sequence[Chunk], vectors: np.ndarray, remove_doc_ids: Iterable[str] = (),
                 extra: dict[str, Any] | None = None) -> "IndexStore":

@@ -168,8 +168,17 @@ class ChunkStore(ABC):
         batches (export: vectors are copied, never re-encoded)."""
 
     def version(self) -> str:
-        """A token that changes whenever the stored index changes (cheap to read)."""
+        """The version of the index this object reads (changes with every change)."""
         return str(self.manifest.get("created_at", ""))
+
+    def refresh(self) -> bool:
+        """Look at the backing storage (one small read): True when the index there is no
+        longer the version this object read until now (see :meth:`reopen`)."""
+        return False
+
+    def reopen(self) -> "ChunkStore":
+        """The store reading the newest version (a database: this object)."""
+        return self
 
     # -- changing ---------------------------------------------------------------------------
     @abstractmethod
