@@ -57,8 +57,36 @@ def validation_message(errors: list[dict]) -> str:
     return " ".join(messages)
 
 
+def open_messages(settings: Settings):
+    """Messages, feedback and upload jobs: in PostgreSQL when ``MTTQ_DATABASE_URL`` is set,
+    else in SQLite under ``MTTQ_DATA_DIR``."""
+    if settings.database_url:
+        from api.messages_pg import PgMessageStore
+
+        return PgMessageStore(settings.database_url.get_secret_value())
+    return MessageStore(settings.database)
+
+
+def log_requests() -> None:
+    """One JSON line per request on stderr (our access log replaces uvicorn's)."""
+    access = logging.getLogger("mttq.access")
+    if not access.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+        access.propagate = False
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker process of ``mttq serve --workers N`` (uvicorn's app factory):
+    settings from the environment, the index at their :attr:`~api.config.Settings.index_location`."""
+    log_requests()
+    return create_app(get_settings())
+
+
 def create_app(settings: Settings | None = None, *, assistant: Assistant | None = None,
-               responder: Responder | None = None, index_dir: Path | None = None) -> FastAPI:
+               responder: Responder | None = None, index_dir: Path | str | None = None) -> FastAPI:
     """Build the FastAPI app.
 
     Args:
@@ -84,10 +112,10 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         responder = Responder(assistant) if assistant is not None else open_responder(settings, index_dir)
     app.state.responder = responder
     app.state.live = LiveIndex(responder)
-    app.state.messages = MessageStore(settings.database)
+    app.state.messages = open_messages(settings)
     app.state.metrics = Metrics()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-    app.state.documents = DocumentManager(responder, settings.upload_dir)
+    app.state.documents = DocumentManager(responder, settings.upload_dir, app.state.messages)
 
     for module in (chat, search, feedback, openai, health, metrics, widget, documents):
         app.include_router(module.router)

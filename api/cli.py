@@ -21,11 +21,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Hỏi đáp Mặt trận: grounded Q&A over MTTQ documents.")
 console = Console(stderr=True)
 
-IndexOption = Annotated[Optional[Path], typer.Option("--index", help="Index directory (default: $MTTQ_INDEX_DIR or data/index)")]
+IndexOption = Annotated[Optional[str], typer.Option("--index", help="Index directory or postgresql:// URL (default: "
+                                                                    "$MTTQ_DATABASE_URL, else $MTTQ_INDEX_DIR or data/index)")]
 
 
-def _index_dir(index: Path | None) -> Path:
-    return index or get_settings().index_dir
+def _index_dir(index: str | None) -> Path | str:
+    from vectorstore.stores import is_database_url
+
+    if index is None:
+        return get_settings().index_location
+    return index if is_database_url(index) else Path(index)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -111,29 +116,39 @@ def ask(question: Annotated[str, typer.Argument(help="Câu hỏi")], index: Inde
 
 @app.command()
 def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option()] = None,
-          port: Annotated[Optional[int], typer.Option()] = None) -> None:
+          port: Annotated[Optional[int], typer.Option()] = None,
+          workers: Annotated[Optional[int], typer.Option(help="Worker processes (default: $MTTQ_WORKERS or 1); "
+                                                              "each loads the model and follows the shared index")] = None) -> None:
     """Serve the HTTP API and the chat page."""
+    import os
+
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, log_requests
 
     settings = get_settings()
-    # one JSON line per request on stderr (our access log replaces uvicorn's)
-    access = logging.getLogger("mttq.access")
-    if not access.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        access.addHandler(handler)
-        access.setLevel(logging.INFO)
-        access.propagate = False
-    try:
-        application = create_app(settings, index_dir=_index_dir(index))
-    except (VectorStoreError, RerankerError) as exc:
-        _fail(str(exc))
+    workers = workers or settings.workers
+    location = _index_dir(index)
+    log_requests()
     # keep-alive longer than clients and proxies reuse idle connections (nginx: 60 s), so
     # a connection is never closed under a request that is already on its way
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, timeout_keep_alive=75,
-                access_log=False)
+    options = dict(host=host or settings.host, port=port or settings.port, timeout_keep_alive=75, access_log=False)
+    if workers > 1:
+        from vectorstore.stores import is_database_url, store_exists
+
+        if not store_exists(location):
+            _fail(f"no index at {location}: run `mttq ingest PATH` first")
+        # each worker process builds the app from the environment (api.app:app_from_env)
+        os.environ["MTTQ_DATABASE_URL" if is_database_url(location) else "MTTQ_INDEX_DIR"] = str(location)
+        if not is_database_url(location):
+            os.environ.pop("MTTQ_DATABASE_URL", None)
+        uvicorn.run("api.app:app_from_env", factory=True, workers=workers, **options)
+        return
+    try:
+        application = create_app(settings, index_dir=location)
+    except (VectorStoreError, RerankerError) as exc:
+        _fail(str(exc))
+    uvicorn.run(application, **options)
 
 
 @app.command("eval")
@@ -148,7 +163,7 @@ def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Questio
     or ALQAC article retrieval (its articles indexed into --index on first use)."""
     from api.components import build_embeddings, open_assistant
     from assistant.eval import evaluate, evaluate_alqac, load_questions
-    from vectorstore.store import index_exists
+    from vectorstore.stores import store_exists
 
     settings = get_settings()
     if fmt == "alqac":
@@ -156,7 +171,7 @@ def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Questio
         from vectorstore.indexer import index_chunks
 
         directory = _index_dir(index)
-        if not index_exists(directory):
+        if not store_exists(directory):
             embeddings = build_embeddings(settings)
             console.print(f"indexing the {subset} articles into {directory} (once)…")
             chunks = alqac.load_chunks(file, subset, embeddings.count_tokens, embeddings.max_tokens - 8)
@@ -211,6 +226,47 @@ def evaluate_cmd(file: Annotated[Path, typer.Argument(exists=True, help="Questio
                     f"refused (answerable): {cell(result['false_refusal_rate'])}; "
                     f"answer length p50/p90: {cell(result['answer_chars_median'], 0)}/"
                     f"{cell(result['answer_chars_p90'], 0)} characters")
+
+
+index_app = typer.Typer(no_args_is_help=True, help="Move an index between a directory and PostgreSQL.")
+app.add_typer(index_app, name="index")
+
+
+def _copy(source: Path | str, target: Path | str, replace: bool) -> None:
+    from vectorstore.stores import describe
+    from vectorstore.transfer import copy_index
+
+    try:
+        with Progress(TextColumn("Chép chỉ mục"), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
+            task = bar.add_task("copy", total=None)
+            store = copy_index(source, target, replace=replace, on_batch=lambda n: bar.advance(task, n))
+    except VectorStoreError as exc:
+        _fail(str(exc))
+    console.print(f"{describe(source)} → {describe(target)}: {len(store)} chunks, "
+                  f"{store.manifest.get('document_count')} documents, model {store.manifest.get('embedding_model')} "
+                  "(vectors copied, not re-encoded)")
+
+
+@index_app.command("import")
+def index_import(directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Index directory")],
+                 to: Annotated[Optional[str], typer.Option("--to", help="postgresql:// URL (default: $MTTQ_DATABASE_URL)")] = None,
+                 replace: Annotated[bool, typer.Option("--replace", help="Replace an index already in the database")] = False) -> None:
+    """Copy an index directory into PostgreSQL (one transaction)."""
+    target = to or (get_settings().database_url.get_secret_value() if get_settings().database_url else None)
+    if not target:
+        _fail("no database: pass --to postgresql://… or set MTTQ_DATABASE_URL")
+    _copy(directory, target, replace)
+
+
+@index_app.command("export")
+def index_export(directory: Annotated[Path, typer.Argument(help="Index directory to write")],
+                 source: Annotated[Optional[str], typer.Option("--from", help="postgresql:// URL (default: $MTTQ_DATABASE_URL)")] = None,
+                 replace: Annotated[bool, typer.Option("--replace", help="Replace an index already in the directory")] = False) -> None:
+    """Copy the index in PostgreSQL to an index directory (a new version, swapped in atomically)."""
+    origin = source or (get_settings().database_url.get_secret_value() if get_settings().database_url else None)
+    if not origin:
+        _fail("no database: pass --from postgresql://… or set MTTQ_DATABASE_URL")
+    _copy(origin, directory, replace)
 
 
 @app.callback()

@@ -70,6 +70,52 @@ class UploadJob:
         return data
 
 
+class JobBook:
+    """Upload jobs by id: this worker's own in memory, everyone's in the shared message
+    store (``book``: :class:`api.messages.MessageStore` or its PostgreSQL twin), so a
+    status asked of any worker is the one the ingesting worker wrote."""
+
+    def __init__(self, book=None) -> None:
+        self.local: dict[str, UploadJob] = {}
+        self.book = book
+
+    def save(self, job: UploadJob) -> None:
+        self.local[job.id] = job
+        if self.book is not None:
+            self.book.save_job(job.id, asdict(job))
+
+    def __setitem__(self, job_id: str, job: UploadJob) -> None:
+        self.local[job_id] = job
+
+    def get(self, job_id: str) -> UploadJob | None:
+        """This worker's own job (the live object), else the shared record of another's."""
+        if job_id in self.local:
+            return self.local[job_id]
+        data = self.book.job(job_id) if self.book is not None else None
+        return None if data is None else UploadJob(**{k: v for k, v in data.items()
+                                                      if k in UploadJob.__dataclass_fields__})
+
+    def __contains__(self, job_id: str) -> bool:
+        return self.get(job_id) is not None
+
+    def __getitem__(self, job_id: str) -> UploadJob:
+        job = self.get(job_id)
+        if job is None:
+            raise KeyError(job_id)
+        return job
+
+    def pop(self, job_id: str, default=None):
+        if self.book is not None:
+            self.book.delete_job(job_id)
+        return self.local.pop(job_id, default)
+
+    def values(self) -> list[UploadJob]:
+        if self.book is None:
+            return list(self.local.values())
+        return [UploadJob(**{k: v for k, v in d.items() if k in UploadJob.__dataclass_fields__})
+                for d in reversed(self.book.recent_jobs())]
+
+
 class DocumentManager:
     """Owns changes to the live index of a :class:`Responder`.
 
@@ -81,10 +127,10 @@ class DocumentManager:
         upload_dir: where uploaded files are kept.
     """
 
-    def __init__(self, responder: Responder, upload_dir: Path) -> None:
+    def __init__(self, responder: Responder, upload_dir: Path, book=None) -> None:
         self.responder = responder
         self.upload_dir = upload_dir
-        self.jobs: dict[str, UploadJob] = {}
+        self.jobs = JobBook(book)
         self._lock = threading.Lock()  # one index change at a time
         self._queue: queue.Queue[str] = queue.Queue()
         self._worker = threading.Thread(target=self._work, name="mttq-ingest", daemon=True)
@@ -101,7 +147,9 @@ class DocumentManager:
         return job, path
 
     def submit(self, job: UploadJob) -> None:
-        """Queue a written upload for ingestion in the background."""
+        """Queue a written upload for ingestion in the background (by this worker; its
+        state is shared, so any worker answers about it)."""
+        self.jobs.save(job)
         self._queue.put(job.id)
 
     def wait(self) -> None:
@@ -111,18 +159,22 @@ class DocumentManager:
     def _work(self) -> None:
         while True:
             job_id = self._queue.get()
+            job = self.jobs.local[job_id]
             try:
-                self._ingest(self.jobs[job_id])
+                self._ingest(job)
             except Exception as exc:  # noqa: BLE001 - a job fails, the worker goes on
                 log.exception("upload %s failed", job_id)
-                job = self.jobs[job_id]
                 job.status, job.reason, job.message = "failed", "internal_error", f"{type(exc).__name__}: {exc}"
             finally:
-                self.jobs[job_id].finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-                self._queue.task_done()
+                job.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                try:
+                    self.jobs.save(job)
+                finally:
+                    self._queue.task_done()
 
     def _ingest(self, job: UploadJob) -> None:
         job.status = "processing"
+        self.jobs.save(job)
         embeddings = self.responder.assistant.retriever.embeddings
         chunks: list[Chunk] = []
         status = ingest_one(Path(job.stored_path), chunks, count_tokens=embeddings.count_tokens,

@@ -1,4 +1,6 @@
-"""Answered messages and their feedback, stored durably in SQLite."""
+"""Answered messages, their feedback and upload jobs, stored durably: SQLite by default
+(one file shared by the worker processes), PostgreSQL when ``MTTQ_DATABASE_URL`` is set
+(:mod:`api.messages_pg`)."""
 from __future__ import annotations
 
 import json
@@ -21,6 +23,9 @@ CREATE TABLE IF NOT EXISTS feedback (
     created_at TEXT NOT NULL, rating TEXT NOT NULL CHECK (rating IN ('up', 'down')), comment TEXT
 );
 CREATE INDEX IF NOT EXISTS feedback_message ON feedback(message_id);
+CREATE TABLE IF NOT EXISTS upload_jobs (
+    id TEXT PRIMARY KEY, created_at TEXT NOT NULL, data TEXT NOT NULL
+);
 """
 
 
@@ -37,7 +42,7 @@ class MessageStore:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
@@ -72,6 +77,28 @@ class MessageStore:
                 "FROM feedback f JOIN messages m ON m.id = f.message_id ORDER BY f.id DESC LIMIT ?", (limit,))
             keys = ("message_id", "created_at", "rating", "comment", "question", "answer", "refused", "mode")
             return [dict(zip(keys, row)) for row in rows.fetchall()]
+
+    def save_job(self, job_id: str, data: dict[str, Any]) -> None:
+        """Store an upload job's state (every worker reads it: any may be asked about it)."""
+        with self._lock, self._db:
+            self._db.execute("INSERT INTO upload_jobs VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+                             (job_id, data.get("created_at") or _now(), json.dumps(data, ensure_ascii=False)))
+
+    def job(self, job_id: str) -> dict[str, Any] | None:
+        """An upload job's state, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT data FROM upload_jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def delete_job(self, job_id: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM upload_jobs WHERE id = ?", (job_id,))
+
+    def recent_jobs(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The newest upload jobs first."""
+        with self._lock:
+            rows = self._db.execute("SELECT data FROM upload_jobs ORDER BY created_at DESC, rowid DESC LIMIT ?", (limit,))
+            return [json.loads(r[0]) for r in rows.fetchall()]
 
     def close(self) -> None:
         self._db.close()
