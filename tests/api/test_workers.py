@@ -88,6 +88,12 @@ def _upload_and_ask(base: str) -> None:
     cited = [any(c["source"] == NAME for c in a["citations"]) for a in answers]
     assert all(cited), [a["answer"][:80] for a in answers]
     assert all("thứ Năm" in a["answer"] for a in answers)
+    # metrics are the service's, whichever worker is asked: all 24 questions counted
+    for _ in range(3):
+        text = httpx.get(f"{base}/metrics", timeout=30).text
+        counted = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                      if line.startswith("mttq_requests_total{") and 'route="/v1/chat"' in line)
+        assert counted == 24, counted
 
 
 def test_two_workers_see_an_upload_on_the_embedded_index(sample_index, tmp_path, cache_dir):
