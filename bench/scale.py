@@ -206,8 +206,15 @@ def main() -> None:
 
         server = pgserver.get_server(workdir / "pgdata", cleanup_mode="delete")
         url = server.get_uri()
+    def save(run: dict) -> None:  # after every index: a run stopped midway keeps what it measured
+        report["runs"] = [r for r in report["runs"] if r["size"] != run["size"]] + [run]
+        report["runs"].sort(key=lambda r: r["size"])
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+
     try:
         for size in args.sizes:
+            size_started = time.perf_counter()
             vectors = replicate(base, size, args.noise)
             run = {"size": size, "source_chunks": len(base), "dimension": int(base.shape[1]), "noise": args.noise,
                    "queries": len(queries), "depth": args.depth, "encoder": encoder.model_id,
@@ -216,21 +223,21 @@ def main() -> None:
             flat, exact = bench_faiss(vectors, queries, encode_seconds, args.depth, "flat", workdir)
             run["indexes"]["faiss_flat"] = flat
             print(size, "faiss_flat", flat, flush=True)
+            save(run)
             hnsw, found = bench_faiss(vectors, queries, encode_seconds, args.depth, "hnsw", workdir)
             hnsw.update({"recall@10": recall(found, exact, 10), f"recall@{args.depth}": recall(found, exact, args.depth),
                          "score_recall@10": score_recall(found, exact, 10, vectors, queries)})
             run["indexes"]["faiss_hnsw"] = hnsw
             print(size, "faiss_hnsw", hnsw, flush=True)
+            save(run)
             if url:
                 pg, found = bench_pg(url, vectors, queries, encode_seconds, args.depth)
                 pg.update({"recall@10": recall(found, exact, 10), f"recall@{args.depth}": recall(found, exact, args.depth),
                            "score_recall@10": score_recall(found, exact, 10, vectors, queries)})
                 run["indexes"]["pgvector_hnsw"] = pg
                 print(size, "pgvector_hnsw", pg, flush=True)
-            report["runs"] = [r for r in report["runs"] if r["size"] != size] + [run]
-            report["runs"].sort(key=lambda r: r["size"])
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+            run["seconds"] = round(time.perf_counter() - size_started, 1)
+            save(run)
             del vectors
     finally:
         if server is not None:
