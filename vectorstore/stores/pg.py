@@ -152,6 +152,10 @@ class PgStore(ChunkStore):
     connections (``pool_size``) serves the request threads.
     """
 
+    #: "bm25" (the default: the embedded index's BM25, exactly) or "ts_rank" (PostgreSQL's own
+    #: ranking of the same tsvector: no IDF; measured worse, docs/scale.md; kept to compare)
+    keyword_ranking = "bm25"
+
     def __init__(self, url: str, pool_size: int = 4) -> None:
         self.url = url
         self._pool = _connect_pool(url, pool_size)
@@ -273,6 +277,10 @@ class PgStore(ChunkStore):
 
     def _bm25_sql(self, selection: str) -> str:
         """BM25 of the rows ``selection`` picks (a WHERE clause over ``c``), best first."""
+        if self.keyword_ranking == "ts_rank":
+            return (f"SELECT c.id, ts_rank(c.tsv, %(tsq_all)s::tsquery) AS score FROM {SCHEMA}.chunks c "
+                    f"WHERE {selection} AND %(terms)s::text[] IS NOT NULL AND %(qtf)s::int[] IS NOT NULL "
+                    f"ORDER BY score DESC, c.id")
         return f"""
         WITH st AS (SELECT greatest(chunk_count, 1)::float8 AS n,
                            greatest(keyword_tokens::float8 / greatest(chunk_count, 1), 1e-9) AS avgdl
@@ -317,7 +325,8 @@ class PgStore(ChunkStore):
             if matching:
                 sql = self._bm25_sql(f"c.tsv @@ %(tsq)s::tsquery AND {where}") + " LIMIT %(k)s"
                 rows = conn.execute(sql, {**params, "terms": terms, "qtf": qtf, "k": int(depth),
-                                          "tsq": _tsquery_literal(matching, "|")}).fetchall()
+                                          "tsq": _tsquery_literal(matching, "|"),
+                                          "tsq_all": _tsquery_literal(terms, "|")}).fetchall()
                 keyword = [(int(r), float(s)) for r, s in rows if s > 0]
             pool = list(dict.fromkeys([r for r, _s in dense] + [r for r, _s in keyword] + [int(r) for r in also]))
             chunks: dict[int, Chunk] = {}
@@ -331,7 +340,8 @@ class PgStore(ChunkStore):
             missing = [r for r in pool if r not in scores]
             if missing and terms:
                 rows = conn.execute(self._bm25_sql("c.id = ANY(%(rows)s)"),
-                                    {"terms": terms, "qtf": qtf, "rows": missing}).fetchall()
+                                    {"terms": terms, "qtf": qtf, "rows": missing,
+                                     "tsq_all": _tsquery_literal(terms, "|")}).fetchall()
                 scores.update((int(r), float(s)) for r, s in rows)
         pool = [r for r in pool if r in chunks]  # a row deleted since it was ranked is dropped
         return Ranked([x for x in dense if x[0] in chunks], [x for x in keyword if x[0] in chunks],
