@@ -58,3 +58,28 @@ def test_ingest_is_incremental_and_prunes(tmp_path, cache_dir):
     sources = {c.metadata["file_name"] for c in IndexStore.load(index).chunks}
     assert sources == {"hoi-dap-xa-nong-thon-moi-kieu-mau.txt"}
     assert any("01/01/2024" in c.text for c in IndexStore.load(index).chunks)
+
+
+def test_ingest_ask_export_and_import_with_postgresql(tmp_path, cache_dir, pg_url):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("huong-dan-giam-sat-cong-dong-an-binh.pdf", "ke-hoach-ntm-an-binh-2025.docx"):
+        (corpus / name).write_bytes((SAMPLES / name).read_bytes())
+    question = "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là bao lâu?"
+    result = _mttq("ingest", str(corpus), "--index", pg_url, cache_dir=cache_dir)
+    assert "2 ok" in result.stderr and "generation" in result.stderr
+    again = _mttq("ingest", str(corpus), "--index", pg_url, cache_dir=cache_dir)
+    assert "2 unchanged" in again.stderr and "up to date" in again.stderr  # incremental on a database too
+    body = json.loads(_mttq("ask", question, "--index", pg_url, "--json", cache_dir=cache_dir).stdout)
+    assert "30 tháng" in body["answer"] and body["citations"][0]["source"].endswith(".pdf")
+
+    exported = tmp_path / "exported"
+    result = _mttq("index", "export", str(exported), "--from", pg_url, cache_dir=cache_dir)
+    assert "9 chunks, 2 documents" in result.stderr and (exported / "CURRENT").is_file()
+    from_dir = json.loads(_mttq("ask", question, "--index", str(exported), "--json", cache_dir=cache_dir).stdout)
+    assert from_dir["answer"] == body["answer"]
+    refused = _mttq("index", "import", str(exported), "--to", pg_url, cache_dir=cache_dir, check=False)
+    assert refused.returncode == 1 and "--replace" in refused.stderr
+    _mttq("index", "import", str(exported), "--to", pg_url, "--replace", cache_dir=cache_dir)
+    assert json.loads(_mttq("ask", question, "--index", pg_url, "--json", cache_dir=cache_dir).stdout)["answer"] \
+        == body["answer"]
