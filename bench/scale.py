@@ -120,7 +120,6 @@ def bench_faiss(vectors: np.ndarray, queries, encode_seconds, depth: int, kind: 
     result = {"build_s": round(build, 2), "disk_mb": round(path.stat().st_size / 2**20, 1),
               "rss_added_mb": round(memory / 2**20, 1), **stats}
     path.unlink()
-    del index
     return result, found
 
 

@@ -125,8 +125,6 @@ def make_store(request):
 @pytest.fixture
 def sample_store(make_store, sample_index):
     """The sample index as a store of each kind (vectors copied, not re-encoded)."""
-    import numpy as np
-
     from vectorstore.store import IndexStore
 
     source = IndexStore.load(sample_index)

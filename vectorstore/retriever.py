@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ingest.normalize import fold_diacritics, nfc
+from ingest.normalize import fold_diacritics
 from ingest.types import Block, Chunk
 from vectorstore.embeddings import EmbeddingModel
 from vectorstore.stores.base import ChunkStore
