@@ -16,6 +16,7 @@ any is as good).
 
     python bench/scale.py --source data/corpus --sizes 10000 100000 --out bench/results/scale.json
     python bench/scale.py --source data/corpus --sizes 1000000 --out bench/results/scale.json  # appends
+    python bench/scale.py --table bench/results/scale.json  # the Markdown table of docs/scale.md
 
 PostgreSQL is measured on a table of ids and vectors with the store's HNSW settings
 (m = 16, ef_construction = 64, ef_search = max(100, depth)), in a server started from
@@ -156,7 +157,29 @@ def bench_pg(url: str, vectors: np.ndarray, queries, encode_seconds, depth: int)
             "index_disk_mb": round(index_disk / 2**20, 1), **stats}, found
 
 
+def table(report: dict) -> str:
+    """The results as a Markdown table (docs/scale.md)."""
+    names = {"faiss_flat": "FAISS flat", "faiss_hnsw": "FAISS HNSW", "pgvector_hnsw": "PostgreSQL HNSW"}
+    lines = ["| chunks | index | build s | disk MB | RSS added MB | search p50 / p95 ms | with encoding p50 / p95 ms "
+             "| recall@10 (ids) | recall@10 within 0.01 |", "|" + "---|" * 9]
+    for run in report["runs"]:
+        for key, name in names.items():
+            r = run["indexes"].get(key)
+            if r is None:
+                lines.append(f"| {run['size']:,} | {name} | not finished | | | | | | |")
+                continue
+            rss_mb = r.get("rss_added_mb", "server")
+            lines.append(f"| {run['size']:,} | {name} | {r['build_s']} | {r['disk_mb']} | {rss_mb} | "
+                         f"{r['search_p50_ms']} / {r['search_p95_ms']} | {r['with_encoding_p50_ms']} / "
+                         f"{r['with_encoding_p95_ms']} | {r.get('recall@10', 'exact')} | "
+                         f"{r.get('recall@10_within_0.01', 'exact' if key == 'faiss_flat' else '—')} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--table"]:
+        print(table(json.loads(Path(sys.argv[2]).read_text())))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, help="Index directory whose chunks' vectors are replicated")
     parser.add_argument("--source-cache", type=Path, help="…or the vectors of an embedding cache "
