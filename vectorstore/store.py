@@ -163,9 +163,11 @@ class IndexStore(ChunkStore):
     # -- ChunkStore: changing ---------------------------------------------------------------
     def changed(self, add: Sequence[Chunk], vectors: np.ndarray, remove_doc_ids: Iterable[str] = (),
                 extra: dict[str, Any] | None = None) -> "IndexStore":
-        """A new in-memory store: this one without the documents ``remove_doc_ids``, plus
-        ``add`` with their ``vectors``; manifest fields kept, counts and time renewed."""
-        removed = set(remove_doc_ids)
+        """A new in-memory store: this one without the documents ``remove_doc_ids`` and without
+        earlier copies of the documents in ``add`` (as in the database: two workers ingesting
+        the same upload leave one copy), plus ``add`` with their ``vectors``; manifest fields
+        kept, counts and time renewed."""
+        removed = set(remove_doc_ids) | {c.metadata.get("doc_id") for c in add}
         keep = [i for i, c in enumerate(self.chunks) if c.metadata.get("doc_id") not in removed]
         dimension = self.dense.dimension
         new = np.asarray(vectors, dtype=np.float32).reshape(len(add), dimension) if len(add) else \

@@ -69,6 +69,13 @@ def test_a_change_adds_and_removes_whole_documents(make_store):
     assert {c.metadata["doc_id"] for c in ranked.chunks.values()} == {"b"}
 
 
+def test_a_document_added_twice_is_stored_once(make_store):
+    first = _doc("a", 2)
+    store = make_store(first, _vectors(first))
+    store = store.apply(first, _vectors(first))  # e.g. two workers ingested the same upload
+    assert len(store) == 2 and [d["chunks"] for d in store.documents()] == [2]
+
+
 def test_corpus_counts_are_kept_up_to_date(make_store, sample_index):
     from assistant.corpus import PROFILE
     from vectorstore.store import IndexStore
