@@ -48,7 +48,7 @@ def main() -> None:
     settings = Settings()
     workdir = Path(tempfile.mkdtemp(prefix="mttq-parity-"))
     server = pgserver.get_server(workdir / "pgdata", cleanup_mode="delete")
-    report: dict = {"runs": []}
+    report: dict = json.loads(args.out.read_text()) if args.out.exists() else {"runs": []}
     jobs = []
     if args.mttq:
         jobs += [("mttq_dev", args.mttq, SHARED / "eval" / "mttq_dev.jsonl"),
@@ -85,7 +85,7 @@ def main() -> None:
             base = run["stores"]["embedded"]
             run["max_abs_difference_postgresql"] = max(abs(run["stores"]["postgresql"][k] - base[k])
                                                        for k in ("recall@5", "mrr@10"))
-            report["runs"].append(run)
+            report["runs"] = [r for r in report["runs"] if r["set"] != name] + [run]
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
             for store in stores.values():

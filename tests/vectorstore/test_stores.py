@@ -198,3 +198,9 @@ def test_a_large_import_into_an_empty_database_builds_the_graph_after_the_rows(p
     assert "chunks_embedding" in indexes
     assert store.search(_vectors(chunks)[2], "", 1).dense[0][0] == store.row_of("a:2")
     store.close()
+
+
+def test_a_chunk_by_its_id(make_store):
+    chunks = _doc("a", 2)
+    store = make_store(chunks, _vectors(chunks))
+    assert store.chunk("a:1").to_dict() == chunks[1].to_dict() and store.chunk("a:9") is None

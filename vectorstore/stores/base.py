@@ -148,6 +148,11 @@ class ChunkStore(ABC):
     def row_of(self, chunk_id: str) -> int | None:
         """The row of the chunk with id ``chunk_id``, or None."""
 
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """The chunk with id ``chunk_id``, or None."""
+        row = self.row_of(chunk_id)
+        return None if row is None else self.chunks_at([row]).get(row)
+
     @abstractmethod
     def section(self, row: int) -> list[tuple[int, Chunk]]:
         """The section of ``row``: the run of consecutive chunks of its document with its
