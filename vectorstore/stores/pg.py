@@ -153,7 +153,7 @@ class PgStore(ChunkStore):
     """
 
     #: "bm25" (the default: the embedded index's BM25, exactly) or "ts_rank" (PostgreSQL's own
-    #: ranking of the same tsvector: no IDF; measured worse, docs/scale.md; kept to compare)
+    #: ranking of the same tsvector, no IDF: mixed on the benchmarks, docs/scale.md; kept to compare)
     keyword_ranking = "bm25"
 
     def __init__(self, url: str, pool_size: int = 4) -> None:
