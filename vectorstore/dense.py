@@ -8,8 +8,8 @@ import numpy as np
 
 
 # From this many vectors on, the index is an HNSW graph (Malkov & Yashunin 2018) instead of an
-# exact scan: bench/scale.py (docs/scale.md) measured the flat scan's search at ~100 ms p50 for
-# 100k vectors on this busy 2-core machine and growing linearly (the 150 ms target at 1M needs a
+# exact scan: bench/scale.py (docs/scale.md) measured the flat scan's search at 19–104 ms p50 for
+# 100k vectors on this busy 2-core machine and 1.6 s at 1M (the 150 ms target at 1M needs a
 # graph), while HNSW stays at a few milliseconds; below, the exact scan is fast enough and exact.
 HNSW_FROM = 200_000
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 64, 128
