@@ -6,7 +6,8 @@ import logging
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -16,7 +17,8 @@ from ingest.injection import looks_like_instruction
 from ingest.loaders import SUPPORTED_SUFFIXES, Loaded, load_file
 from ingest.metadata import extract_metadata
 from ingest.normalize import normalize_text
-from ingest.types import Chunk, Document, FileStatus
+from ingest.structure import read_tsv, recognise
+from ingest.types import Block, Chunk, Document, FileStatus
 
 log = logging.getLogger(__name__)
 _SKIP_NAMES = {"SOURCES.md", "README.md"}
@@ -54,6 +56,17 @@ def display_path(path: Path) -> str:
 _HEADER_BLOCK = re.compile(r"CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Độc lập\s*-\s*Tự do|^Số\s*:|^[-_=\s]+$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _placeholder_titles() -> list[re.Pattern]:
+    return [re.compile(row["pattern"], re.IGNORECASE) for row in read_tsv("placeholder_titles.tsv")]
+
+
+def is_placeholder_title(title: str) -> bool:
+    """True for a title that names no document: an editor's default ("Word Document",
+    "Document1"), a template's, a file name (patterns in ``ingest/data/placeholder_titles.tsv``)."""
+    return any(p.search(title.strip()) for p in _placeholder_titles())
+
+
 def _fallback_title(loaded: Loaded, paragraphs: list[str], path: Path) -> str:
     """The format's own title, else the first short line that is not part of the
     official header block (issuer | national motto, "Số: …"), else the file name."""
@@ -65,34 +78,59 @@ def _fallback_title(loaded: Loaded, paragraphs: list[str], path: Path) -> str:
     return path.stem.replace("_", " ")
 
 
+def _clean(text: str) -> str:
+    return normalize_text(text).replace("\n", " ")
+
+
+def normalise_blocks(blocks: list[Block]) -> list[Block]:
+    """The loader's blocks with NFC, single-line text (also labels, values, cells and
+    headers); blocks left empty are dropped and ``index``/``parent`` renumbered (a parent
+    that was dropped becomes -1). Headings and list items are then recognised
+    (:func:`ingest.structure.recognise`) and instruction-like text flagged."""
+    kept: list[Block] = []
+    new_index: dict[int, int] = {}
+    for i, block in enumerate(blocks):
+        text = _clean(block.text)
+        if not text:
+            continue
+        new_index[i] = len(kept)
+        kept.append(replace(block, text=text, label=_clean(block.label), value=_clean(block.value),
+                            cells=[_clean(c) for c in block.cells], header=[_clean(h) for h in block.header],
+                            flags=list(block.flags)))
+    for block in kept:
+        block.parent = new_index.get(block.parent, -1)
+    out = recognise(kept)
+    for block in out:
+        if looks_like_instruction(block.text) and "instruction_like" not in block.flags:
+            block.flags.append("instruction_like")
+    return out
+
+
 def build_document(path: Path, fmt: str, loaded: Loaded, source: str | None = None) -> Document:
     """Normalise what a loader returned and attach metadata.
 
     Raises:
-        IngestError: ``no_text`` when nothing readable is left after normalisation.
+        IngestError: ``empty`` when nothing readable is left after normalisation.
     """
-    kept: list[str] = []
-    headings: dict[int, int] = {}
-    for i, para in enumerate(loaded.paragraphs):
-        clean = normalize_text(para).replace("\n", " ")
-        if clean:
-            if i in loaded.headings:
-                headings[len(kept)] = loaded.headings[i]
-            kept.append(clean)
-    if not kept:
+    blocks = normalise_blocks(loaded.blocks)
+    if not blocks:
         raise IngestError("empty", "no readable text (empty or only whitespace)")
-    declared_title = normalize_text(loaded.title).replace("\n", " ")
+    kept = [b.text for b in blocks]
+    declared_title = _clean(loaded.title)
     found = extract_metadata(kept, declared_title)
     shown = source or display_path(path)
     metadata: dict = {"source": shown, "format": fmt, "file_name": shown.rsplit("/", 1)[-1]}
     metadata.update({k: v for k, v in loaded.metadata.items() if isinstance(v, (str, int, float))})
+    property_title = _clean(str(metadata.pop("property_title", "")))
     metadata.update(found)
     if declared_title:
         metadata["title"] = declared_title
+    if "title" not in metadata and property_title and not is_placeholder_title(property_title):
+        metadata["title"] = property_title  # a file property: a fallback only (it goes stale)
     metadata.setdefault("title", _fallback_title(loaded, kept, path))
     if "doc_type" not in metadata:
         metadata["doc_type"] = "Bài viết" if fmt in ("html", "txt") else "Tài liệu"
-    return Document(text="\n".join(kept), metadata=metadata, headings=headings)
+    return Document(text="\n".join(kept), metadata=metadata, blocks=blocks)
 
 
 @dataclass
@@ -159,6 +197,8 @@ def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = ap
         notes.append(f"page(s) {doc.metadata['pages_needing_ocr']} have no text layer — OCR required")
     if doc.metadata.get("ocr_pages"):
         notes.append(f"page(s) {doc.metadata['ocr_pages']} read by OCR")
+    if doc.metadata.get("docx_parts_read"):
+        notes.append(f"{doc.metadata['docx_parts_read']} text read and indexed")
     if doc.metadata.get("legacy_encoding"):
         notes.append(f"converted from {doc.metadata['legacy_encoding'].upper()} to Unicode")
     if flagged:

@@ -65,7 +65,7 @@ def load_html(html: str, url: str | None = None) -> Loaded:
         raise IngestError("no_text", "no article text found in the HTML page")
     if title and (not paragraphs or paragraphs[0].strip() != title.strip()):
         paragraphs.insert(0, title)
-    return Loaded(paragraphs=paragraphs, title=title, metadata=metadata)
+    return Loaded.from_paragraphs(paragraphs, title=title, metadata=metadata)
 
 
 def load(path: Path) -> Loaded:

@@ -101,7 +101,7 @@ def load(path: Path) -> Loaded:
     paragraphs: list[str] = []
     for page in pages:
         paragraphs.extend(join_page_lines(page.splitlines()))
-    return Loaded(paragraphs=paragraphs, metadata=metadata)
+    return Loaded.from_paragraphs(paragraphs, metadata=metadata)
 
 
 _SHORT_LINE_SHARE = 0.3
