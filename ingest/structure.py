@@ -110,6 +110,33 @@ def list_label(text: str) -> tuple[str, int] | None:
     return label, levels[shape]
 
 
+_RECORD_LINE = re.compile(r"^([A-ZĐÀ-Ỹ][^:]{0,40}?)\s*:\s*(\S.*)$")
+_MAX_LABEL_WORDS = 5
+
+
+def record_line(line: str) -> tuple[str, str] | None:
+    """``(label, value)`` of a "label: value" line ("Thời gian: 8 giờ 00" → ``("Thời gian",
+    "8 giờ 00")``): a capitalised label of at most five words, a non-empty value."""
+    m = _RECORD_LINE.match(line)
+    if not m or len(m.group(1).split()) > _MAX_LABEL_WORDS or m.group(1)[-1].isdigit():
+        return None
+    return m.group(1), m.group(2)
+
+
+def split_record(lines: list[str]) -> tuple[str, list[tuple[str, str, str]]] | None:
+    """A record written as lines of one paragraph (``<br>``, soft line breaks): an optional
+    title line, then two or more "label: value" lines. Returns ``(title, [(line, label,
+    value), …])`` ("" when untitled), or None when the lines are not such a record."""
+    if len(lines) < 2:
+        return None
+    title = "" if record_line(lines[0]) else lines[0]
+    rest = lines[1:] if title else lines
+    pairs = [(line, *found) for line in rest if (found := record_line(line))]
+    if len(pairs) < 2 or len(pairs) != len(rest):
+        return None
+    return title, pairs
+
+
 def recognise(blocks: list[Block]) -> list[Block]:
     """Headings and list items in ``blocks`` (new blocks; the input is not changed).
 

@@ -19,6 +19,7 @@ from ingest.errors import IngestError
 from ingest.legacy import convert, detect_and_convert, encoding_of_font
 from ingest.loaders import Loaded
 from ingest.loaders.docx_numbering import Numbering, roman
+from ingest.structure import split_record
 from ingest.types import Block
 
 _HEADING_STYLE = re.compile(r"^(title|heading (\d))$")
@@ -91,7 +92,7 @@ class _Reader:
         self.legacy: set[str] = set()
         self.numbering = Numbering.from_document(document)
         self.style_names = {s.style_id: (s.name or "").lower() for s in document.styles}
-        self.tables = 0
+        self.groups = 0  # one ordinal per table or record
         self.notes = {"footnote": _notes(document, RT.FOOTNOTES, "w:footnote"),
                       "endnote": _notes(document, RT.ENDNOTES, "w:endnote")}
         self.note_numbers = {"footnote": {}, "endnote": {}}
@@ -123,6 +124,10 @@ class _Reader:
             if numbered:
                 label, level, sep = numbered
                 lines[0] = f"{label}{sep}{lines[0]}"
+            record = split_record(lines) if not (numbered or heading) else None
+            if record:  # "Thời gian: …⏎Địa điểm: …" typed with soft line breaks
+                self.record(*record)
+                lines = []
             for k, line in enumerate(lines):
                 if heading and k == 0:
                     self.add("heading", line, level=int(heading.group(2) or 1),
@@ -139,6 +144,13 @@ class _Reader:
                     if line.strip():
                         self.add("text_box", line.strip(), parent=anchor)
         self.note_references(paragraph._p, anchor)
+
+    def record(self, title: str, pairs: list[tuple[str, str, str]]) -> None:
+        group = self.groups
+        self.groups += 1
+        parent = self.add("paragraph", title, group=group) if title else -1
+        for line, label, value in pairs:
+            self.add("record_line", line, label=label, value=value, parent=parent, group=group)
 
     def note_references(self, element, anchor: int) -> None:
         for kind, tag in (("footnote", "w:footnoteReference"), ("endnote", "w:endnoteReference")):
@@ -164,8 +176,8 @@ class _Reader:
                 self.note(kind, note_id, -1)
 
     def table(self, table: Table) -> None:
-        group = self.tables
-        self.tables += 1
+        group = self.groups
+        self.groups += 1
         rows = []
         for row in table.rows:
             grid = row.cells

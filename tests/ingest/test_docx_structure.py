@@ -112,3 +112,17 @@ def test_shared_case_10_table_rows_carry_their_column_names():
     trung = rows["3 | Thôn Trung | 1.420 | 520"]
     assert dict(zip(trung.header, trung.cells)) == {"Thôn": "Thôn Trung", "Ngày công lao động": "1.420",
                                                      "Tiền mặt đóng góp (triệu đồng)": "520"}
+
+
+def test_soft_line_break_record_becomes_label_value_lines(tmp_path: Path):
+    doc = docx.Document()
+    para = doc.add_paragraph("Hội nghị tổng kết")
+    for line in ("Thời gian: 8 giờ ngày 20/12/2025", "Địa điểm: Nhà văn hóa thôn Bến Đò"):
+        run = para.add_run()
+        run.add_break()
+        run.add_text(line)
+    doc.save(tmp_path / "lich.docx")
+    blocks = load_file(tmp_path / "lich.docx")[1].blocks
+    assert [(b.kind, b.label, b.value, b.parent) for b in blocks] == [
+        ("paragraph", "", "", -1), ("record_line", "Thời gian", "8 giờ ngày 20/12/2025", 0),
+        ("record_line", "Địa điểm", "Nhà văn hóa thôn Bến Đò", 0)]
