@@ -61,6 +61,7 @@ def dump(corpus: Path, out: Path) -> None:
     texts = []
     for chunk in result.chunks:
         entry = files[chunk.metadata["source"]]
+        entry.update({k: chunk.metadata.get(k, "") for k in ("date", "author", "doc_type", "so_hieu")})
         entry["chunks"] += 1
         entry["chars"] += len(chunk.text)
         texts.append(norm(chunk.text))
@@ -94,6 +95,13 @@ def compare(before_path: Path, after_path: Path) -> None:
     for label, data in (("before", before), ("after", after)):
         hits = sum(data["gold"].values())
         print(f"gold quotes covered {label}: {hits}/{len(data['gold'])}")
+    print("\nmetadata changed (before → after):")
+    for name in sorted(set(before["files"]) & set(after["files"])):
+        b, a = before["files"][name], after["files"][name]
+        changed = [f"{k}: {b.get(k, '')!r} → {a.get(k, '')!r}" for k in ("title", "date", "author", "doc_type", "so_hieu")
+                   if b.get(k, "") != a.get(k, "")]
+        if changed:
+            print(f"- {name}: " + "; ".join(changed))
     lost = [k for k, v in before["gold"].items() if v and not after["gold"].get(k)]
     gained = [k for k, v in after["gold"].items() if v and not before["gold"].get(k)]
     print(f"lost: {lost or 'none'}; gained: {gained or 'none'}")

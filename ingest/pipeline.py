@@ -6,8 +6,8 @@ import logging
 import os
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -15,7 +15,7 @@ from ingest.chunking import TokenCounter, approx_token_count, chunk_document, do
 from ingest.errors import IngestError
 from ingest.injection import looks_like_instruction
 from ingest.loaders import SUPPORTED_SUFFIXES, Loaded, load_file
-from ingest.metadata import extract_metadata
+from ingest.metadata import clean_author, extract_metadata, find_date, sentence_case
 from ingest.normalize import normalize_text
 from ingest.structure import read_tsv, recognise
 from ingest.types import Block, Chunk, Document, FileStatus
@@ -67,15 +67,37 @@ def is_placeholder_title(title: str) -> bool:
     return any(p.search(title.strip()) for p in _placeholder_titles())
 
 
-def _fallback_title(loaded: Loaded, paragraphs: list[str], path: Path) -> str:
-    """The format's own title, else the first short line that is not part of the
-    official header block (issuer | national motto, "Số: …"), else the file name."""
-    if loaded.title:
-        return loaded.title
-    for para in paragraphs[:8]:
-        if len(para) <= 200 and not _HEADER_BLOCK.search(para) and len(paragraphs) > 1:
-            return para
-    return path.stem.replace("_", " ")
+def _reads_as_title(para: str) -> bool:
+    """A line that can name its document: short (≤ 30 words, ≤ 200 characters) and not a
+    sentence (no final full stop)."""
+    return len(para) <= 200 and len(para.split()) <= 30 and not para.endswith(".")
+
+
+def _fallback_title(paragraphs: list[str], file_name: str) -> str:
+    """The first of the first eight lines that reads as a title, header block lines
+    (issuer | motto, "Số: …", datelines, table rows) skipped; else the file name without its
+    suffix (separators as spaces)."""
+    if len(paragraphs) > 1:
+        for para in paragraphs[:8]:
+            if not (_HEADER_BLOCK.search(para) or " | " in para or find_date(para)) and _reads_as_title(para):
+                return para
+    return re.sub(r"[_\-]+", " ", file_name.rsplit(".", 1)[0]).strip()
+
+
+def _choose_title(declared: str, found: str, property_title: str, paragraphs: list[str], file_name: str) -> str:
+    """The document's title: one its format declares in the text (Markdown ``#``, HTML
+    ``<title>``/``<h1>``), else its own heading (type line + trích yếu), else a file property
+    that is not a placeholder, else its first line that reads as a title, else its file
+    name. A title in capitals is written in sentence case, names kept (``sentence_case``)."""
+    title = declared or found
+    if not title and property_title and not is_placeholder_title(property_title):
+        title = property_title  # a file property: a fallback only (it goes stale)
+    title = title or _fallback_title(paragraphs, file_name)
+    letters = [c for c in title if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters) and len(letters) > 3:
+        cased = sentence_case(title, paragraphs)
+        title = cased[:1].upper() + cased[1:]
+    return title
 
 
 def _clean(text: str) -> str:
@@ -122,12 +144,15 @@ def build_document(path: Path, fmt: str, loaded: Loaded, source: str | None = No
     metadata: dict = {"source": shown, "format": fmt, "file_name": shown.rsplit("/", 1)[-1]}
     metadata.update({k: v for k, v in loaded.metadata.items() if isinstance(v, (str, int, float))})
     property_title = _clean(str(metadata.pop("property_title", "")))
+    if metadata.get("author"):
+        author = clean_author(_clean(str(metadata["author"])))
+        if author:
+            metadata["author"] = author
+        else:
+            del metadata["author"]
     metadata.update(found)
-    if declared_title:
-        metadata["title"] = declared_title
-    if "title" not in metadata and property_title and not is_placeholder_title(property_title):
-        metadata["title"] = property_title  # a file property: a fallback only (it goes stale)
-    metadata.setdefault("title", _fallback_title(loaded, kept, path))
+    metadata["title"] = _choose_title(declared_title, found.get("title", ""), property_title, kept,
+                                      metadata["file_name"])
     if "doc_type" not in metadata:
         metadata["doc_type"] = "Bài viết" if fmt in ("html", "txt") else "Tài liệu"
     return Document(text="\n".join(kept), metadata=metadata, blocks=blocks)

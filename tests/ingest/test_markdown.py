@@ -90,7 +90,7 @@ def test_one_cell_per_line_table_rebuilt_into_rows_and_furniture_never_a_title(t
     path = tmp_path / "nq-05-2026.md"
     path.write_text(PORTAL_PAGE, encoding="utf-8")
     status = ingest_paths([path]).statuses[0]
-    assert status.title.startswith("Nghị quyết về")
+    assert status.title == "Nghị quyết về mức hỗ trợ hộ nghèo xã Tân Lập năm 2026"
 
 
 def test_cells_that_never_repeat_a_count_stay_paragraphs():
