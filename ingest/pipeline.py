@@ -17,6 +17,7 @@ from ingest.injection import looks_like_instruction
 from ingest.loaders import SUPPORTED_SUFFIXES, Loaded, load_file
 from ingest.metadata import clean_author, extract_metadata, find_date, sentence_case
 from ingest.normalize import normalize_text
+from ingest.revisions import find_replaces
 from ingest.structure import read_tsv, recognise
 from ingest.types import Block, Chunk, Document, FileStatus
 
@@ -153,6 +154,9 @@ def build_document(path: Path, fmt: str, loaded: Loaded, source: str | None = No
     metadata.update(found)
     metadata["title"] = _choose_title(declared_title, found.get("title", ""), property_title, kept,
                                       metadata["file_name"])
+    replaces = find_replaces(kept, metadata.get("doc_type"))
+    if replaces:
+        metadata["replaces"] = replaces
     if "doc_type" not in metadata:
         metadata["doc_type"] = "Bài viết" if fmt in ("html", "txt") else "Tài liệu"
     return Document(text="\n".join(kept), metadata=metadata, blocks=blocks)
