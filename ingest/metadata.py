@@ -30,7 +30,7 @@ _ISSUER_HINT = re.compile(r"^(ỦY BAN|UỶ BAN|UBND|HỘI ĐỒNG|BỘ |BAN |M�
                           r"THỦ TƯỚNG|TỈNH ỦY|ĐẢNG ỦY|VĂN PHÒNG|BAN THƯỜNG TRỰC|ĐOÀN CHỦ TỊCH)")
 _HEADER_LINES = 40
 _DATE_LINES = 8
-_SECTION_START = re.compile(r"^([IVX]{1,5}\.\s|(Chương|CHƯƠNG|Điều|ĐIỀU|Phần|PHẦN|Mục|MỤC)\s+[\dIVXLC])")
+_SECTION_START = re.compile(r"^(LỜI NÓI ĐẦU|LỜI MỞ ĐẦU|[IVX]{1,5}\.\s|(Chương|CHƯƠNG|Điều|ĐIỀU|Phần|PHẦN|Mục|MỤC)\s+[\dIVXLC])")
 _BODY_START = re.compile(r"^(Căn cứ|Thực hiện|Để|Nhằm|Theo|Trong|Qua|Ngày)\b")
 
 
@@ -145,7 +145,8 @@ def find_type_and_title(paragraphs: list[str]) -> tuple[str | None, str | None]:
         ``(None, None)`` when the header has no such line.
     """
     for i, para in enumerate(paragraphs[:_HEADER_LINES]):
-        m = _TYPE_LINE.match(para.strip())
+        para = para.rsplit("|", 1)[-1].strip()  # (the type line may end a row of the header table)
+        m = _TYPE_LINE.match(para)
         if not m or not _is_caps(m.group(1)) or len(para) > 200:
             continue
         rest = m.group(2).strip(" :")
@@ -242,6 +243,12 @@ def _cites_number(following: list[str]) -> bool:
     """"số 10/2022/…" or "10/2022/…" follows: a document cited by its number."""
     words = [w.lower() for w in following]
     return bool(words) and (words[0] == "số" or bool(SO_HIEU.match(words[0].upper())))
+
+
+def is_issuer_line(line: str) -> bool:
+    """True for the issuer's name in the header block ("ỦY BAN NHÂN DÂN XÃ TÂN LẬP")."""
+    head = re.split(r"\||\bSố\s*:", line)[0].strip(" -")
+    return bool(_ISSUER_HINT.match(head)) and _is_caps(head)
 
 
 def find_issuer(paragraphs: list[str]) -> str | None:

@@ -15,7 +15,7 @@ from ingest.chunking import TokenCounter, approx_token_count, chunk_document, do
 from ingest.errors import IngestError
 from ingest.injection import looks_like_instruction
 from ingest.loaders import SUPPORTED_SUFFIXES, Loaded, load_file
-from ingest.metadata import clean_author, extract_metadata, find_date, sentence_case
+from ingest.metadata import clean_author, extract_metadata, find_date, is_issuer_line, sentence_case
 from ingest.normalize import normalize_text
 from ingest.revisions import find_replaces
 from ingest.structure import read_tsv, recognise
@@ -69,18 +69,19 @@ def is_placeholder_title(title: str) -> bool:
 
 
 def _reads_as_title(para: str) -> bool:
-    """A line that can name its document: short (≤ 30 words, ≤ 200 characters) and not a
-    sentence (no final full stop)."""
-    return len(para) <= 200 and len(para.split()) <= 30 and not para.endswith(".")
+    """A line that can name its document: short (≤ 30 words, ≤ 200 characters), not a
+    sentence (no final full stop) and not cut short ("… NÂNG CAO –")."""
+    return len(para) <= 200 and len(para.split()) <= 30 and not para.endswith((".", "-", "–", "—"))
 
 
 def _fallback_title(paragraphs: list[str], file_name: str) -> str:
     """The first of the first eight lines that reads as a title, header block lines
-    (issuer | motto, "Số: …", datelines, table rows) skipped; else the file name without its
+    (issuer, motto, "Số: …", datelines, table rows) skipped; else the file name without its
     suffix (separators as spaces)."""
     if len(paragraphs) > 1:
         for para in paragraphs[:8]:
-            if not (_HEADER_BLOCK.search(para) or " | " in para or find_date(para)) and _reads_as_title(para):
+            header = _HEADER_BLOCK.search(para) or " | " in para or find_date(para) or is_issuer_line(para)
+            if not header and _reads_as_title(para):
                 return para
     return re.sub(r"[_\-]+", " ", file_name.rsplit(".", 1)[0]).strip()
 

@@ -42,23 +42,33 @@ TABLE_ROWS = [
 
 
 def two_columns(path: Path) -> None:
+    """A bulletin in two columns written line by line across both columns (left line 1,
+    right line 1, left line 2 …), as some publishing tools order the content stream: a
+    reader that follows the stream interleaves the columns."""
     pdf = FPDF(format="A4")
     pdf.add_page()
     pdf.add_font("DejaVu", "", str(FONT))
     pdf.add_font("DejaVu", "B", str(FONT_BOLD))
     pdf.set_font("DejaVu", "B", 14)
     pdf.cell(0, 10, "BẢN TIN MẶT TRẬN XÃ TÂN LẬP - SỐ 04/2026", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    top = pdf.get_y()
+    top = pdf.get_y() + 8
     width = (pdf.w - pdf.l_margin - pdf.r_margin - 10) / 2
-    for column, lines in enumerate((LEFT, RIGHT)):
-        pdf.set_y(top)
-        x = pdf.l_margin + column * (width + 10)
-        for k, line in enumerate(lines):
-            pdf.set_x(x)
-            pdf.set_font("DejaVu", "B" if k == 0 else "", 11)
-            pdf.multi_cell(width, 6, line, new_x="LEFT", new_y="NEXT")
-            pdf.ln(2)
+    columns = []
+    for lines in (LEFT, RIGHT):
+        wrapped: list[tuple[str, str]] = []
+        for k, paragraph in enumerate(lines):
+            style = "B" if k == 0 else ""
+            pdf.set_font("DejaVu", style, 11)
+            for line in pdf.multi_cell(width, 6, paragraph, dry_run=True, output="LINES"):
+                wrapped.append((style, line))
+            wrapped.append(("", ""))
+        columns.append(wrapped)
+    for row in range(max(len(c) for c in columns)):
+        for column, wrapped in enumerate(columns):
+            if row < len(wrapped) and wrapped[row][1]:
+                style, line = wrapped[row]
+                pdf.set_font("DejaVu", style, 11)
+                pdf.text(pdf.l_margin + column * (width + 10), top + row * 6, line)
     pdf.output(str(path))
 
 
