@@ -40,7 +40,8 @@ def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingMod
 
     Incremental when an index exists: a file whose path and content hash (SHA-256) are
     already indexed is skipped (``unchanged``); a changed file replaces its old chunks;
-    a file whose exact bytes are indexed under another path is skipped (``duplicate``);
+    a file whose exact bytes are indexed under another path, or come earlier in the same
+    batch, is skipped (``duplicate``);
     documents from other paths stay, unless ``prune`` drops those whose file is gone.
     Only new chunks are encoded. The previous version stays live until the new one is
     complete. Callbacks: ``on_file(status)`` per file, ``on_chunks(total new)``,
@@ -57,17 +58,21 @@ def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingMod
         docs.add(meta.get("doc_id", ""))
         by_hash.setdefault(meta.get("sha256", ""), meta.get("source", ""))
     seen_sources: set[str] = set()
+    batch_hashes: dict[str, str] = {}  # files of this batch: the same rule holds inside it
 
     def skip(path: Path) -> FileStatus | None:
         source = display_path(path)
         seen_sources.add(source)
-        if not previous or not path.is_file():
-            return None
+        if not path.is_file() or path.stat().st_size == 0:
+            return None  # (an empty file is reported as empty, not as a copy of another)
         digest = file_sha256(path)
-        if by_source.get(source, ("", set()))[0] == digest:
+        if previous and by_source.get(source, ("", set()))[0] == digest:
             return FileStatus(source, "skipped", reason="unchanged", message="already indexed, content unchanged")
-        if digest in by_hash and by_hash[digest] != source:
-            return FileStatus(source, "skipped", reason="duplicate", message=f"same bytes as {by_hash[digest]}")
+        first = by_hash.get(digest) if previous else None
+        first = first if first and first != source else batch_hashes.get(digest)
+        if first and first != source:
+            return FileStatus(source, "skipped", reason="duplicate", message=f"same bytes as {first}")
+        batch_hashes.setdefault(digest, source)
         return None
 
     result = ingest_paths(list(paths), count_tokens=embeddings.count_tokens, max_tokens=max_tokens,

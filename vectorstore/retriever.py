@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ingest.normalize import fold_diacritics, nfc
+from ingest.revisions import supersessions
 from ingest.types import Block, Chunk
 from vectorstore.embeddings import EmbeddingModel
 from vectorstore.store import IndexStore
@@ -27,14 +28,14 @@ _NEAR_COPY = 0.9
 
 
 def _superseded(chunks: list[Chunk]) -> set[int]:
-    """Chunks of documents that a later-dated document with the same số hiệu replaces."""
-    latest: dict[str, str] = {}
+    """Chunks of documents that a newer one supersedes (:func:`ingest.revisions.supersessions`:
+    the same số hiệu with a later date, a stated replacement "… này thay thế …", or a later
+    version of the same title); which newer one is ``supersessions`` of the same metadata."""
+    documents: dict[str, dict] = {}
     for c in chunks:
-        so_hieu, issued = c.metadata.get("so_hieu"), c.metadata.get("date")
-        if so_hieu and issued and issued > latest.get(so_hieu, ""):
-            latest[so_hieu] = issued
-    return {i for i, c in enumerate(chunks)
-            if c.metadata.get("so_hieu") in latest and (c.metadata.get("date") or "") < latest[c.metadata["so_hieu"]]}
+        documents.setdefault(c.metadata.get("doc_id", ""), c.metadata)
+    older = supersessions(documents)
+    return {i for i, c in enumerate(chunks) if c.metadata.get("doc_id", "") in older}
 _REFERENCE_DEPTH = 10  # a named document lends its best chunks, not all of them, to the fusion
 SECTION_CHARS = 4000  # a section up to this size is returned whole; longer ones by their start and the hit's neighbourhood
 
