@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from assistant import lexicon
+from ingest.gazetteer import admin_units, places as national_places
 from assistant.query import STOPWORDS, abbreviations
 from ingest.normalize import fold_diacritics, has_diacritics, normalize_inline
 from vectorstore.retriever import Hit
@@ -23,13 +24,14 @@ _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 @lru_cache(maxsize=1)
 def _admin() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Administrative words before a place name (``lexicon/admin_units.tsv``, place=yes): as
-    written, folded, and the folded units proper (levels 1–3 and thôn: "khu dân cư văn hóa",
-    "tổ dân phố kiểu mẫu" are often no names, so typed in capitals they are not cut to two words)."""
-    rows = [r for r in lexicon.rows("admin_units") if r["place"] == "yes"]
-    written = frozenset(r["unit"] for r in rows)
-    folded = frozenset(fold_diacritics(r["unit"]) for r in rows)
-    proper = frozenset(fold_diacritics(r["unit"]) for r in rows if len(r["unit"].split()) <= 2)
+    """Administrative words before a place name (``ingest/data/admin_units.tsv``, shared with
+    ingestion's title casing): as written, folded, and the folded units of at most two words
+    ("khu dân cư văn hóa", "tổ dân phố kiểu mẫu" are often no names, so typed in capitals they are
+    not cut to two words)."""
+    units = [" ".join(u) for u in admin_units()]
+    written = frozenset(units)
+    folded = frozenset(fold_diacritics(u) for u in units)
+    proper = frozenset(fold_diacritics(u) for u in units if len(u.split()) <= 2)
     return written, folded, proper
 
 
@@ -94,10 +96,11 @@ def _gazetteer_name() -> re.Pattern:
 
 
 def gazetteer(texts: Iterable[str]) -> frozenset[str]:
-    """Accent-folded, lower-case place names the texts give after an administrative word
-    ("xã Phú Lộc" → "phu loc"): what tells where a name typed in capitals ends ("phu loc"
+    """Accent-folded, lower-case place names: the national list of provinces and cities
+    (``ingest/data/places.tsv``) and the names the texts give after an administrative word
+    ("xã Phú Lộc" → "phu loc"). What tells where a name typed in capitals ends ("phu loc"
     is a name, "phu loc lam moi" is not)."""
-    names: set[str] = set()
+    names: set[str] = {fold_diacritics(p.name.lower()) for p in national_places()}
     for text in texts:
         for m in _gazetteer_name().finditer(text):
             words = []
