@@ -36,8 +36,10 @@ def _admin() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _not_places() -> frozenset[str]:
-    return frozenset(fold_diacritics(r["word"]) for r in lexicon.rows("name_heads"))
+def _not_places() -> tuple[frozenset[str], frozenset[str]]:
+    """First words of names that are no places (``lexicon/name_heads.tsv``), as written and folded."""
+    words = [r["word"] for r in lexicon.rows("name_heads")]
+    return frozenset(words), frozenset(fold_diacritics(w) for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +169,7 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
             marker_len = 1
         start = i + marker_len if marker_len else (0 if i == 0 else -1)
         # after "xã", "tỉnh"… any capitalised run is a place ("xã Đoàn Kết"); elsewhere not a body's name
-        if start >= 0 and start < len(words) and (minimum == 1 or folded[start] not in _not_places()):
+        if start >= 0 and start < len(words) and (minimum == 1 or not _in(words[start:start + 1], *_not_places())):
             end = start
             while end < len(words) and end - start < _MAX_NAME_WORDS and _is_name_word(words[end]) \
                     and not _in(words[end:end + 1], _admin()[0], _admin()[1]) \
