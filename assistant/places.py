@@ -155,6 +155,9 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
     raw = normalize_inline(question).split()
     words = [w.strip(".,;:!?()“”\"'") for w in raw]
     folded = [fold_diacritics(w.lower()) for w in words]
+    # in a question Typed In Title Case a capital says nothing: a function word ends a name there;
+    # elsewhere every capitalised syllable is part of it ("huyện Đông Anh": "anh" is also "you")
+    titled = sum(_is_name_word(w) for w in words) > 0.6 * max(1, len(words))
     names: list[tuple[str | None, str]] = []
     chained = False  # a name ended right before this position
     i = 0
@@ -167,13 +170,21 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
                 break
         if not marker_len and _in(words[i:i + 1], _PLACE_PREPOSITIONS, _PLACE_PREPOSITIONS_FOLDED):
             marker_len = 1
+        national = _national_name_at(words, i + marker_len)
+        body = i > 0 and not marker_len and words[i - 1].isupper() and len(words[i - 1]) > 1  # "HĐND Quảng Ninh"
+        if national and not body and (marker_len or i == 0 or _is_name_word(words[i])):
+            # a province or city of the national list, whatever words it shares ("Cần Thơ": "cần")
+            if not chained:
+                names.append((kind, " ".join(words[i + marker_len:i + marker_len + national])))
+            chained, i = True, i + marker_len + national
+            continue
         start = i + marker_len if marker_len else (0 if i == 0 else -1)
         # after "xã", "tỉnh"… any capitalised run is a place ("xã Đoàn Kết"); elsewhere not a body's name
         if start >= 0 and start < len(words) and (minimum == 1 or not _in(words[start:start + 1], *_not_places())):
             end = start
             while end < len(words) and end - start < _MAX_NAME_WORDS and _is_name_word(words[end]) \
                     and not _in(words[end:end + 1], _admin()[0], _admin()[1]) \
-                    and words[end].lower() not in STOPWORDS:
+                    and not (titled and words[end].lower() in STOPWORDS):
                 end += 1
                 if raw[end - 1][-1] in ".,;:!?)”\"'":
                     break  # punctuation ends a name
@@ -185,6 +196,22 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
         chained = False  # any other word between two names ("và", "ở") makes them separate
         i += 1
     return names
+
+
+@lru_cache(maxsize=1)
+def _national_names() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(fold_diacritics(p.name.lower()).split()) for p in national_places())
+
+
+def _national_name_at(words: list[str], i: int) -> int:
+    """How many of ``words`` from ``i`` spell a province or city of the national list as a name
+    (capitalised), 0 if none."""
+    for n in (4, 3, 2):
+        chunk = words[i:i + n]
+        if len(chunk) == n and all(_is_name_word(w) or w.isupper() for w in chunk) \
+                and tuple(fold_diacritics(w.lower()) for w in chunk) in _national_names():
+            return n
+    return 0
 
 
 def years_named(question: str) -> list[str]:
