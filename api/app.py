@@ -18,7 +18,8 @@ from api.components import open_responder
 from api.config import Settings, get_settings
 from api.messages import MessageStore
 from api.metrics import Metrics
-from api.middleware import BodySizeLimitMiddleware, ErrorMiddleware, RequestContextMiddleware
+from api.middleware import (BodySizeLimitMiddleware, ErrorMiddleware, OriginPolicyMiddleware,
+                            RequestContextMiddleware)
 from api.documents import DocumentManager
 from api.routes import chat, documents, feedback, health, metrics, openai, search, widget
 from api.security import RateLimiter
@@ -26,6 +27,9 @@ from assistant.answer import Assistant
 from assistant.respond import Responder
 
 log = logging.getLogger(__name__)
+
+# the routes any web page may call (no key): the origin rule applies to them
+PUBLIC_PATHS = frozenset({"/v1/chat", "/v1/chat/stream", "/v1/search", "/v1/chat/completions", "/v1/feedback"})
 
 _FIELD_MESSAGES = {
     "question": "Câu hỏi không được để trống và dài tối đa 1000 ký tự.",
@@ -90,7 +94,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     for module in (chat, search, feedback, openai, health, metrics, widget, documents):
         app.include_router(module.router)
 
-    # added innermost first: errors → body limit → CORS → request context (outermost)
+    # added innermost first: errors → body limit → CORS → origin rule → request context (outermost)
     app.add_middleware(ErrorMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
                        upload_bytes=settings.max_upload_bytes)
@@ -98,6 +102,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
                        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
                        allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
                        expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
+    app.add_middleware(OriginPolicyMiddleware, allowed=settings.cors_origins, paths=PUBLIC_PATHS)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
 
     @app.exception_handler(RequestValidationError)

@@ -126,6 +126,9 @@ def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
+    if not settings.admin_api_keys:
+        console.print("[yellow]no admin key (MTTQ_ADMIN_API_KEYS): the document API is closed; "
+                      "scripts/run.sh writes a random key to .env[/]")
     try:
         application = create_app(settings, index_dir=_index_dir(index))
     except (VectorStoreError, RerankerError) as exc:

@@ -1,7 +1,7 @@
 """Settings from the environment (prefix ``MTTQ_``) or a ``.env`` file.
 
-Outside development the settings refuse unsafe values: an admin API key must be
-configured (and not the development one), and CORS may not allow every origin.
+The settings refuse unsafe values: the fixed development admin key only in tests; in
+production an admin key must be configured and CORS may not allow every origin.
 """
 from __future__ import annotations
 
@@ -33,9 +33,14 @@ class Settings(BaseSettings):
     ``MTTQ_LLM_BASE_URL`` + ``MTTQ_LLM_MODEL`` switch answers to an OpenAI-compatible
     server (vLLM, llama.cpp server, Ollama's ``/v1``); without them answers are extractive.
 
+    The admin API needs a key from ``MTTQ_ADMIN_API_KEYS``; without one it is closed. The
+    fixed key ``dev-admin-key`` is accepted only with ``environment="test"`` (where it is
+    the default), never otherwise.
+
     Raises:
-        ValueError: in ``production``, when no admin key or the development key is
-            configured, or when CORS allows ``*``.
+        ValueError: when ``dev-admin-key`` is configured outside ``test``; in ``production``,
+            when no admin key (or one shorter than 16 characters) is configured, or when
+            CORS allows ``*``.
     """
 
     model_config = SettingsConfigDict(env_prefix="MTTQ_", env_file=".env", extra="ignore")
@@ -98,11 +103,16 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> "Settings":
-        if self.environment == "development" and not self.admin_api_keys:
-            self.admin_api_keys = [SecretStr(DEV_ADMIN_KEY)]
+        keys = [k.get_secret_value() for k in self.admin_api_keys]
+        if self.environment == "test":
+            # the fixed key exists for test suites only: any local process could use it
+            if not keys:
+                self.admin_api_keys = [SecretStr(DEV_ADMIN_KEY)]
+        elif DEV_ADMIN_KEY in keys:
+            raise ValueError(f"the fixed key {DEV_ADMIN_KEY!r} is accepted only with MTTQ_ENVIRONMENT=test; "
+                             "set MTTQ_ADMIN_API_KEYS to a random key (scripts/run.sh writes one to .env)")
         if self.environment == "production":
-            keys = [k.get_secret_value() for k in self.admin_api_keys]
-            if not keys or DEV_ADMIN_KEY in keys or any(len(k) < 16 for k in keys):
+            if not keys or any(len(k) < 16 for k in keys):
                 raise ValueError("production needs MTTQ_ADMIN_API_KEYS: keys of 16+ characters, "
                                  "not the development key")
             if "*" in self.cors_origins:

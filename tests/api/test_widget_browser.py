@@ -23,7 +23,7 @@ QUESTION = "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng x�
 
 @pytest.fixture(scope="module")
 def app_url(assistant, tmp_path_factory):
-    settings = Settings(environment="development", data_dir=tmp_path_factory.mktemp("data"),
+    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("data"),
                         rate_limit_per_minute=10_000, rate_limit_burst=10_000)
     server = ServerThread(create_app(settings, assistant=assistant)).start()
     yield f"http://127.0.0.1:{server.port}"
