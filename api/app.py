@@ -60,6 +60,16 @@ def validation_message(errors: list[dict]) -> str:
     return " ".join(messages)
 
 
+def error_body(request: Request, status: int, detail: object) -> dict:
+    """``{"detail": …}``; on the OpenAI-compatible routes also OpenAI's ``error`` object, which
+    OpenAI clients show (the ``openai`` library reports nothing but the code without it)."""
+    body: dict = {"detail": detail}
+    if request.url.path.startswith(("/v1/chat/completions", "/v1/models")):
+        kind = "invalid_request_error" if status < 500 else "server_error"
+        body["error"] = {"message": str(detail), "type": kind, "param": None, "code": None}
+    return body
+
+
 def create_app(settings: Settings | None = None, *, assistant: Assistant | None = None,
                responder: Responder | None = None, index_dir: Path | None = None) -> FastAPI:
     """Build the FastAPI app.
@@ -97,7 +107,8 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     # added innermost first: errors → body limit → CORS → origin rule → request context (outermost)
     app.add_middleware(ErrorMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
-                       upload_bytes=settings.max_upload_bytes)
+                       limits={"/v1/documents": settings.max_upload_bytes,
+                               "/v1/chat/completions": settings.max_conversation_bytes})
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
                        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
                        allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
@@ -106,18 +117,19 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         log.info("rejected request: %s", exc.errors())
-        return JSONResponse(status_code=422, content={"detail": validation_message(exc.errors())})
+        return JSONResponse(status_code=422, content=error_body(request, 422, validation_message(exc.errors())))
 
     @app.exception_handler(HTTPException)
-    async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
         detail = exc.detail
         if exc.status_code == 404 and detail == "Not Found":
             detail = "Không tìm thấy địa chỉ này."
         elif exc.status_code == 405:
             detail = "Phương thức không được hỗ trợ cho địa chỉ này."
-        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
+        return JSONResponse(status_code=exc.status_code, content=error_body(request, exc.status_code, detail),
+                            headers=exc.headers)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def chat_page() -> str:

@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(10, ge=1, description="Requests a client may send at once")
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Largest document an admin may upload")
+    max_conversation_bytes: int = Field(1024 * 1024, ge=1024, description="Body limit of /v1/chat/completions, "
+                                        "whose clients send the whole conversation (it is trimmed, not refused)")
     trust_forwarded_for: bool = Field(False, description="Take the client address from X-Forwarded-For "
                                                          "(only behind a proxy you run)")
     heartbeat_seconds: float = Field(15.0, gt=0)

@@ -141,22 +141,21 @@ class OriginPolicyMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """413 for bodies over ``max_bytes`` (``upload_bytes`` under ``upload_prefix``): at once
-    from ``Content-Length``, or as soon as a streamed body passes the limit (memory stays
-    bounded either way)."""
+    """413 for bodies over ``max_bytes``, or over ``limits[prefix]`` for paths under one of
+    its prefixes (uploads, whole conversations): at once from ``Content-Length``, or as soon
+    as a streamed body passes the limit (memory stays bounded either way)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None,
-                 upload_prefix: str = "/v1/documents") -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, limits: dict[str, int] | None = None) -> None:
         self.app = app
         self.default_bytes = max_bytes
-        self.upload_bytes = upload_bytes or max_bytes
-        self.upload_prefix = upload_prefix
+        self.limits = limits or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.upload_bytes if scope["path"].startswith(self.upload_prefix) else self.default_bytes
+        limit = next((n for prefix, n in self.limits.items() if scope["path"].startswith(prefix)),
+                     self.default_bytes)
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await _send_json(send, 413, {"detail": "Nội dung gửi lên quá lớn."})

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY_TURNS = 20
+MAX_TURN_CHARS = 4000
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
 
 
@@ -23,7 +24,7 @@ IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), Afte
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=4000)
+    content: str = Field(max_length=MAX_TURN_CHARS)
 
 
 class SearchFilters(BaseModel):
