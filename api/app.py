@@ -23,6 +23,7 @@ from api.middleware import (BodySizeLimitMiddleware, ErrorMiddleware, OriginPoli
 from api.documents import DocumentManager
 from api.routes import chat, documents, feedback, health, metrics, openai, search, widget
 from api.security import RateLimiter
+from api.validation import validation_message
 from assistant.answer import Assistant
 from assistant.respond import Responder
 
@@ -31,33 +32,14 @@ log = logging.getLogger(__name__)
 # the routes any web page may call (no key): the origin rule applies to them
 PUBLIC_PATHS = frozenset({"/v1/chat", "/v1/chat/stream", "/v1/search", "/v1/chat/completions", "/v1/feedback"})
 
-_FIELD_MESSAGES = {
-    "question": "Câu hỏi không được để trống và dài tối đa 1000 ký tự.",
-    "q": "Câu truy vấn không được để trống và dài tối đa 1000 ký tự.",
-    "history": ("Lịch sử hội thoại không hợp lệ: mỗi lượt cần role là \"user\" hoặc \"assistant\" "
-                "và content là văn bản; tối đa 20 lượt."),
-    "k": "Tham số k phải là số nguyên từ 1 đến 50.",
-    "messages": "Danh sách messages không hợp lệ.",
-    "message_id": "Mã câu trả lời (message_id) không hợp lệ.",
-    "rating": "Đánh giá (rating) phải là \"up\" hoặc \"down\".",
-    "comment": "Góp ý dài tối đa 1000 ký tự.",
-}
 
-
-def validation_message(errors: list[dict]) -> str:
-    """One Vietnamese sentence per problem in a FastAPI validation error list."""
-    messages: list[str] = []
-    for error in errors:
-        if error.get("type") == "json_invalid":
-            text = "Nội dung gửi lên không phải JSON hợp lệ."
-        else:
-            fields = [str(p) for p in error.get("loc", ())[1:] if isinstance(p, str)]
-            field = fields[0] if fields else "body"
-            text = _FIELD_MESSAGES.get(field, "Yêu cầu không hợp lệ: cần gửi JSON dạng {\"question\": \"…\"}."
-                                       if field == "body" else f"Trường \"{field}\" không hợp lệ.")
-        if text not in messages:
-            messages.append(text)
-    return " ".join(messages)
+def unreadable_body_message(cause: BaseException | None) -> str:
+    """Why FastAPI could not read a body (it says only "There was an error parsing the body")."""
+    if isinstance(cause, UnicodeDecodeError):
+        byte = cause.object[cause.start:cause.start + 1].hex().upper()
+        return (f"Nội dung gửi lên không phải văn bản UTF-8 hợp lệ (byte 0x{byte} ở vị trí {cause.start}): "
+                "hãy gửi JSON mã hóa UTF-8.")
+    return "Không đọc được nội dung gửi lên: cần JSON (UTF-8) hoặc biểu mẫu multipart hợp lệ."
 
 
 def error_body(request: Request, status: int, detail: object) -> dict:
@@ -124,7 +106,9 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
         detail = exc.detail
-        if exc.status_code == 404 and detail == "Not Found":
+        if exc.status_code == 400 and detail == "There was an error parsing the body":
+            detail = unreadable_body_message(exc.__cause__)
+        elif exc.status_code == 404 and detail == "Not Found":
             detail = "Không tìm thấy địa chỉ này."
         elif exc.status_code == 405:
             detail = "Phương thức không được hỗ trợ cho địa chỉ này."

@@ -6,10 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from api.validation import readable_text
+
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY_TURNS = 20
 MAX_TURN_CHARS = 4000
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS),
+                     AfterValidator(readable_text)]
 
 
 def _calendar_date(value: str | None) -> str | None:

@@ -23,6 +23,7 @@ from typing import Any, AsyncIterator, Callable, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +31,7 @@ from api.deps import MessagesDep, MetricsDep, ResponderDep
 from api.routes.chat import SSE_HEADERS
 from api.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, MAX_TURN_CHARS
 from api.security import RateLimited
+from api.validation import readable_text
 from assistant.respond import pieces
 from assistant.types import Answer
 
@@ -89,6 +91,10 @@ def conversation(body: ChatCompletionRequest) -> tuple[str, list[dict]]:
     question = turns[-1]["content"].strip()
     if len(question) > MAX_QUESTION_CHARS:
         raise HTTPException(status_code=422, detail="Câu hỏi không được để trống và dài tối đa 1000 ký tự.")
+    try:
+        readable_text(question)
+    except PydanticCustomError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
     history = [{"role": t["role"], "content": t["content"][:MAX_TURN_CHARS]}
                for t in turns[:-1][-MAX_HISTORY_TURNS:]]
     return question, history
