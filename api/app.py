@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
+from starlette.routing import Route
 
 from api.components import open_responder
 from api.config import Settings, get_settings
@@ -83,8 +84,10 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     app.state.documents = DocumentManager(responder, index_dir or settings.index_dir, settings.upload_dir)
 
-    for module in (chat, search, feedback, openai, health, metrics, widget, documents):
+    modules = (chat, search, feedback, openai, health, metrics, widget, documents)
+    for module in modules:
         app.include_router(module.router)
+    routes: list = []  # flat, filled below once every route exists
 
     # added innermost first: errors → body limit → CORS → origin rule → request context (outermost)
     app.add_middleware(ErrorMiddleware)
@@ -96,7 +99,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
                        allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
                        expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
     app.add_middleware(OriginPolicyMiddleware, allowed=settings.cors_origins, paths=PUBLIC_PATHS)
-    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics, routes=routes)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -115,8 +118,12 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         return JSONResponse(status_code=exc.status_code, content=error_body(request, exc.status_code, detail),
                             headers=exc.headers)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False)
     async def chat_page() -> str:
         return resources.files("api").joinpath("static/index.html").read_text(encoding="utf-8")
+
+    # the app's own routes (/, /docs …) and those of the included routers, which FastAPI may nest
+    routes.extend([r for r in app.router.routes if isinstance(r, Route)] +
+                  [r for module in modules for r in module.router.routes])
 
     return app

@@ -7,8 +7,10 @@ import logging
 import re
 import time
 import uuid
+from typing import Iterable
 from urllib.parse import urlsplit
 
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("mttq.access")
@@ -23,13 +25,28 @@ async def _send_json(send: Send, status: int, body: dict, headers: list[tuple[by
     await send({"type": "http.response.body", "body": payload})
 
 
+def route_template(routes: Iterable[BaseRoute], scope: Scope) -> str | None:
+    """The path template of the route ``scope`` is addressed to (``/v1/passages/{chunk_id}``),
+    for a request answered before routing (a 413, a refused origin); a route that matches
+    the path but not the method counts too (its 405)."""
+    partial = None
+    for route in routes:
+        match, _ = route.matches(scope)
+        if match is Match.FULL:
+            return getattr(route, "path", None)
+        if match is Match.PARTIAL and partial is None:
+            partial = getattr(route, "path", None)
+    return partial
+
+
 class RequestContextMiddleware:
     """Gives each request an id (``X-Request-ID``, kept when the client sent a sane one),
     logs one JSON line per request and records request metrics."""
 
-    def __init__(self, app: ASGIApp, metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics, routes: Iterable[BaseRoute] = ()) -> None:
         self.app = app
         self.metrics = metrics
+        self.routes = routes  # the app's routes, flat, to name requests answered before routing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -55,7 +72,7 @@ class RequestContextMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
-            path = getattr(route, "path", None) or "unmatched"
+            path = getattr(route, "path", None) or route_template(self.routes, scope) or "unmatched"
             self.metrics.requests.labels(route=path, method=scope["method"], status=str(status)).inc()
             self.metrics.latency.labels(route=path).observe(elapsed)
             log.info(json.dumps({"request_id": request_id, "method": scope["method"], "path": scope["path"],

@@ -9,7 +9,7 @@ from api.schemas import HealthResponse
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", response_model=HealthResponse)
+@router.api_route("/healthz", methods=["GET", "HEAD"], response_model=HealthResponse)
 async def healthz(assistant: AssistantDep) -> HealthResponse:
     manifest = assistant.retriever.store.manifest
     return HealthResponse(status="ok", chunks=int(manifest.get("chunk_count", 0)),

@@ -17,13 +17,24 @@ def _static(name: str) -> str:
     return resources.files("api").joinpath(f"static/{name}").read_text(encoding="utf-8")
 
 
-@router.get("/widget.js", include_in_schema=False)
+# GET routes answer HEAD too (uptime checks, CDNs and link checkers send it)
+GET_HEAD = ["GET", "HEAD"]
+
+
+@router.api_route("/widget.js", methods=GET_HEAD, include_in_schema=False)
 async def widget_js() -> Response:
     return Response(_static("widget.js"), media_type="text/javascript; charset=utf-8",
                     headers={"Cache-Control": "public, max-age=300", "Cross-Origin-Resource-Policy": "cross-origin"})
 
 
-@router.get("/demo", response_class=HTMLResponse, include_in_schema=False)
+@router.api_route("/favicon.ico", methods=GET_HEAD, include_in_schema=False)
+async def favicon() -> Response:
+    """The icon browsers ask for on every page of the app (drawn by scripts/make_favicon.py)."""
+    icon = resources.files("api").joinpath("static/favicon.ico").read_bytes()
+    return Response(icon, media_type="image/vnd.microsoft.icon", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.api_route("/demo", methods=GET_HEAD, response_class=HTMLResponse, include_in_schema=False)
 async def demo_page() -> str:
     return _static("demo.html")
 
