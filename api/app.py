@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
                        limits={"/v1/documents": settings.max_upload_bytes,
                                "/v1/chat/completions": settings.max_conversation_bytes})
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
-                       allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+                       allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
                        allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
                        expose_headers=["Retry-After", "X-Request-ID"], max_age=600)
     app.add_middleware(OriginPolicyMiddleware, allowed=settings.cors_origins, paths=PUBLIC_PATHS)
