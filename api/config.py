@@ -89,7 +89,9 @@ class Settings(BaseSettings):
                                         "whose clients send the whole conversation (it is trimmed, not refused)")
     trust_forwarded_for: bool = Field(False, description="Take the client address from X-Forwarded-For "
                                                          "(only behind a proxy you run)")
-    heartbeat_seconds: float = Field(15.0, gt=0)
+    # SSE comment lines while nothing else is sent (a model thinking): well under the read
+    # timeouts of proxies between client and server (nginx proxy_read_timeout: 60 s by default)
+    heartbeat_seconds: float = Field(10.0, gt=0, le=55, description="Seconds between SSE heartbeats")
 
     # optional generation
     llm_base_url: str | None = None

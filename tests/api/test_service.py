@@ -33,7 +33,8 @@ def test_sse_stream_pieces_then_citations_then_done(client):
         assert "content-encoding" not in res.headers
         events = _events(res)
     names = [n for n, _ in events]
-    assert names[0] == "delta" and names[-2:] == ["citations", "done"]
+    assert names[:2] == ["meta", "delta"] and names[-2:] == ["citations", "done"]
+    assert events[0][1]["mode"] == "extractive" and events[0][1]["sources"][0]["so_hieu"] == "07/HD-MTTQ-BTT"
     text = "".join(d["text"] for n, d in events if n == "delta")
     plain = client.post("/v1/chat", json={"question": QUESTION}).json()
     assert text == plain["answer"]
