@@ -60,10 +60,11 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     Args:
         settings: configuration (default: read from the environment).
         assistant / responder: ready components (tests); otherwise the index is loaded
-            from ``index_dir`` or ``settings.index_dir``, and an LLM is attached when
-            the settings name one. Document changes (admin API) are saved to that directory.
+            from ``index_dir`` or ``settings.index_dir`` (an empty index when there is none
+            yet: ``/healthz`` says ``"status": "empty"``), and an LLM is attached when the
+            settings name one. Document changes (admin API) are saved to that directory.
     Raises:
-        IndexNotFoundError: when no index exists where it is expected.
+        VectorStoreError: an index that exists cannot be loaded (its model, its files).
     """
     settings = settings or get_settings()
 
@@ -77,7 +78,8 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
                          description="Hỏi đáp có trích dẫn về văn bản, tài liệu của Mặt trận Tổ quốc Việt Nam.")
     app.state.settings = settings
     if responder is None:
-        responder = Responder(assistant) if assistant is not None else open_responder(settings, index_dir)
+        responder = (Responder(assistant) if assistant is not None
+                     else open_responder(settings, index_dir, allow_empty=True))
     app.state.responder = responder
     app.state.messages = MessageStore(settings.database)
     app.state.metrics = Metrics()

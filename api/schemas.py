@@ -92,7 +92,7 @@ class SearchResponse(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "empty"] = Field(description="empty: the index has no passage yet")
     chunks: int
     documents: int
     embedding_model: str
