@@ -91,7 +91,7 @@ class Settings(BaseSettings):
                                                          "(only behind a proxy you run)")
     # SSE comment lines while nothing else is sent (a model thinking): well under the read
     # timeouts of proxies between client and server (nginx proxy_read_timeout: 60 s by default)
-    heartbeat_seconds: float = Field(10.0, gt=0, le=55, description="Seconds between SSE heartbeats")
+    heartbeat_seconds: float = Field(5.0, gt=0, le=55, description="Seconds between SSE heartbeats")
 
     # optional generation
     llm_base_url: str | None = None
@@ -104,6 +104,12 @@ class Settings(BaseSettings):
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return _split(value)
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _bare_origins(cls, value: list[str]) -> list[str]:
+        # browsers send "https://host" without a path: a copied "https://host/" would never match
+        return [origin.rstrip("/") or origin for origin in value]
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> "Settings":

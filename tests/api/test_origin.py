@@ -83,6 +83,12 @@ def test_other_routes_are_not_subject_to_the_rule(url):
         assert httpx.get(url + path, headers={"Origin": EVIL}).status_code == 200
 
 
+def test_an_allowed_origin_copied_with_a_slash_still_matches(assistant, tmp_path, serve_app):
+    url = serve_app(create_app(_settings(tmp_path, cors_origins=PORTAL + "/"), assistant=assistant))
+    res = httpx.post(url + "/v1/chat", json={"question": QUESTION}, headers={"Origin": PORTAL}, timeout=60)
+    assert res.status_code == 200 and res.headers["access-control-allow-origin"] == PORTAL
+
+
 def test_star_allows_every_origin(assistant, tmp_path, serve_app):
     url = serve_app(create_app(_settings(tmp_path, cors_origins="*"), assistant=assistant))
     res = httpx.post(url + "/v1/chat", json={"question": QUESTION}, headers={"Origin": EVIL}, timeout=60)
