@@ -2,21 +2,8 @@
 import httpx
 import pytest
 
-from api.app import create_app
-from api.config import Settings
 
 QUESTION = "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là bao lâu?"
-
-
-@pytest.fixture(scope="module")
-def url(assistant, tmp_path_factory):
-    from tests.fakes.openai_server import ServerThread
-
-    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("data"), rate_limit_burst=10_000,
-                        rate_limit_per_minute=10_000)
-    server = ServerThread(create_app(settings, assistant=assistant)).start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.stop()
 
 
 @pytest.mark.parametrize("path", ["/v1/chat", "/v1/chat/stream", "/v1/chat/completions", "/v1/feedback"])

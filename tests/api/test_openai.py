@@ -5,24 +5,11 @@ import json
 import httpx
 import pytest
 
-from api.app import create_app
-from api.config import Settings
 from tests.conftest import shared_path
 
 openai = pytest.importorskip("openai")
 QUESTION = "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là bao lâu?"
 SYSTEM = {"role": "system", "content": "Bạn là trợ lý hỏi đáp về công tác Mặt trận."}
-
-
-@pytest.fixture(scope="module")
-def url(assistant, tmp_path_factory):
-    from tests.fakes.openai_server import ServerThread
-
-    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("data"), rate_limit_burst=10_000,
-                        rate_limit_per_minute=10_000)
-    server = ServerThread(create_app(settings, assistant=assistant)).start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.stop()
 
 
 @pytest.fixture

@@ -5,20 +5,6 @@ import io
 import httpx
 import pytest
 
-from api.app import create_app
-from api.config import Settings
-
-
-@pytest.fixture(scope="module")
-def url(assistant, tmp_path_factory):
-    from tests.fakes.openai_server import ServerThread
-
-    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("data"), rate_limit_burst=10_000,
-                        rate_limit_per_minute=10_000, cors_origins=["https://portal.example.gov.vn"])
-    server = ServerThread(create_app(settings, assistant=assistant)).start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.stop()
-
 
 @pytest.mark.parametrize("path", ["/widget.js", "/favicon.ico", "/healthz", "/demo", "/"])
 def test_head_is_answered_like_get_without_a_body(url, path):

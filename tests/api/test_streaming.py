@@ -11,23 +11,15 @@ from api.app import create_app
 from api.config import Settings
 from assistant.llm import LLMGenerator, chat_model_from
 from assistant.respond import Responder
-from tests.fakes.openai_server import FakeOpenAI, passages_of
+from tests.fakes.openai_server import FakeOpenAI, quoting
 
 QUESTION = "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là bao lâu?"
 THINKING_SECONDS = 4.0
 
 
-def _faithful(messages):
-    for n, text in passages_of(messages).items():
-        for line in text.split("\n"):
-            if "30 tháng" in line:
-                return f"Theo hướng dẫn, {line.strip()} [{n}]"
-    return "Không rõ."
-
-
 @pytest.fixture
 def thinking(assistant, tmp_path, serve_app):
-    fake = FakeOpenAI(_faithful, first_token_delay=THINKING_SECONDS).start()
+    fake = FakeOpenAI(quoting("30 tháng"), first_token_delay=THINKING_SECONDS).start()
     generator = LLMGenerator(chat_model_from(fake.base_url, "fake", "x", timeout=30))
     settings = Settings(environment="test", data_dir=tmp_path, heartbeat_seconds=0.5, rate_limit_burst=100)
     url = serve_app(create_app(settings, responder=Responder(assistant, generator)))

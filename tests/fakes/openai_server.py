@@ -139,3 +139,17 @@ def passages_of(messages: list[dict]) -> dict[int, str]:
         if number.isdigit() and "<tai_lieu>" in rest:
             out[int(number)] = rest.split("<tai_lieu>\n", 1)[1].split("\n</tai_lieu>", 1)[0]
     return out
+
+
+def quoting(needle: str, prefix: str = "Theo hướng dẫn,", otherwise: str = "Không rõ.") -> Callable[[list[dict]], str]:
+    """A faithful model for :class:`FakeOpenAI`: it replies with the line of its numbered
+    passages that holds ``needle``, after ``prefix``, cited as ``[n]``; ``otherwise`` when
+    no passage holds it."""
+    def reply(messages: list[dict]) -> str:
+        for n, text in passages_of(messages).items():
+            for line in text.split("\n"):
+                if needle in line:
+                    return f"{prefix} {line.strip()} [{n}]"
+        return otherwise
+
+    return reply
