@@ -9,7 +9,8 @@ from api.schemas import HealthResponse
 router = APIRouter(tags=["health"])
 
 
-@router.api_route("/healthz", methods=["GET", "HEAD"], response_model=HealthResponse)
+@router.head("/healthz", include_in_schema=False)  # uptime checks send HEAD
+@router.get("/healthz", response_model=HealthResponse)
 async def healthz(assistant: AssistantDep) -> HealthResponse:
     """``status`` is ``ok``, or ``empty`` while the index has no passage (a service started
     without an index, to be filled through the admin API): it answers, and refuses."""

@@ -17,6 +17,7 @@ them, as the OpenAI API sends it. One answer is made per request: ``n`` above 1 
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from typing import Any, AsyncIterator, Callable, Literal
@@ -36,6 +37,7 @@ from assistant.respond import pieces
 from assistant.types import Answer
 
 router = APIRouter(tags=["openai-compatible"])
+log = logging.getLogger(__name__)
 MODEL_ID = "mttq-assistant"
 
 
@@ -165,7 +167,14 @@ async def chat_completions(body: ChatCompletionRequest, request: Request, respon
     async def events() -> AsyncIterator[ServerSentEvent]:
         # the role chunk goes out at once; heartbeats cover the time the answer takes
         yield chunk({"role": "assistant", "content": ""})
-        text, extra, counts = await answer()
+        try:
+            text, extra, counts = await answer()
+        except Exception:  # noqa: BLE001 - the stream has begun: an error chunk, as the OpenAI API sends it
+            log.exception("chat completion failed")
+            yield ServerSentEvent(data=json.dumps({"error": {
+                "message": "Đã có lỗi khi tạo câu trả lời. Vui lòng thử lại.", "type": "server_error",
+                "param": None, "code": None}}, ensure_ascii=False))
+            return
         for piece in pieces(text):
             yield chunk({"content": piece})
         yield chunk({}, "stop", **extra)

@@ -40,7 +40,8 @@ async def demo_page() -> str:
     return _static("demo.html")
 
 
-@router.api_route("/v1/passages/{chunk_id}", methods=GET_HEAD, response_class=HTMLResponse)
+@router.head("/v1/passages/{chunk_id}", include_in_schema=False)
+@router.get("/v1/passages/{chunk_id}", response_class=HTMLResponse)
 async def passage_page(chunk_id: str, assistant: AssistantDep,
                        q: Annotated[str, Query(max_length=2000, description="The quoted span to highlight")] = ""
                        ) -> str:

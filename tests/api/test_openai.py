@@ -70,3 +70,18 @@ def test_several_choices_are_a_clear_400(api, url):
     assert len(one.choices) == 1
     zero = httpx.post(f"{url}/v1/chat/completions", json={"n": 0, "messages": [{"role": "user", "content": QUESTION}]})
     assert zero.status_code == 422
+
+
+def test_a_failure_after_the_stream_began_is_an_error_chunk(assistant, tmp_path, serve_app):
+    from api.app import create_app
+    from api.config import Settings
+
+    app = create_app(Settings(environment="test", data_dir=tmp_path), assistant=assistant)
+    url = serve_app(app)
+    app.state.messages.close()  # the answer cannot be recorded: a real failure after the first chunk
+    api = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+    with pytest.raises(openai.APIError, match="Đã có lỗi khi tạo câu trả lời"):
+        list(api.chat.completions.create(model="mttq-assistant", stream=True,
+                                         messages=[{"role": "user", "content": QUESTION}]))
+    plain = httpx.post(f"{url}/v1/chat/completions", json={"messages": [{"role": "user", "content": QUESTION}]})
+    assert plain.status_code == 500 and "lỗi máy chủ" in plain.json()["detail"]

@@ -45,8 +45,7 @@ def test_wheel_holds_every_data_file_of_the_packages(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     data = {str(path.relative_to(ROOT)) for package in PACKAGES for path in (ROOT / package).rglob("*")
             if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts}
-    assert {"assistant/data/reranker.json", "assistant/data/abbreviations.tsv", "api/static/widget.js",
-            "api/static/favicon.ico"} <= data
+    assert {"assistant/data/reranker.json", "api/static/widget.js", "api/static/favicon.ico"} <= data
     assert data - names == set()
 
 
