@@ -33,6 +33,40 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def flagged_passages(chunks) -> dict[str, int]:
+    """Per source, how many chunks hold text flagged as instructions to an AI (the chunk's
+    ``metadata["flags"]``, or a line's ``Block.flags``)."""
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        flags = set(chunk.metadata.get("flags") or ())
+        for block in chunk.blocks:
+            flags.update(block.flags)
+        if "instruction_like" in flags:
+            source = chunk.metadata.get("source", "")
+            counts[source] = counts.get(source, 0) + 1
+    return counts
+
+
+def ingest_table(statuses, flagged: dict[str, int]) -> Table:
+    """The per-file status table of ``mttq ingest``: long names and reasons wrap (never cut),
+    and a ``flagged`` column counts passages flagged as instructions to an AI."""
+    table = Table(title="Kết quả nạp tài liệu")
+    table.add_column("status", no_wrap=True)
+    table.add_column("file", overflow="fold", ratio=3, min_width=16)
+    table.add_column("chunks", justify="right", no_wrap=True)
+    table.add_column("flagged", justify="right", no_wrap=True)
+    table.add_column("reason / title", overflow="fold", ratio=3, min_width=16)
+    colours = {"ok": "green", "skipped": "yellow", "failed": "red"}
+    for s in statuses:
+        detail = s.title if s.status == "ok" else f"{s.reason}: {s.message}"
+        if s.status == "ok" and s.message:
+            detail += f"\n[dim]{s.message}[/]"
+        count = flagged.get(s.path, 0)
+        table.add_row(f"[{colours[s.status]}]{s.status}[/]", s.path, str(s.chunks),
+                      f"[yellow]⚠ {count}[/]" if count else "", detail)
+    return table
+
+
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest", exists=True)],
            index: IndexOption = None,
@@ -59,14 +93,11 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
                              on_file=lambda _s: progress.advance(reading),
                              on_chunks=lambda n: progress.update(embedding, total=n),
                              on_embedded=lambda n: progress.advance(embedding, n))
-    table = Table(title="Kết quả nạp tài liệu")
-    for column in ("status", "file", "chunks", "reason / title"):
-        table.add_column(column)
-    colours = {"ok": "green", "skipped": "yellow", "failed": "red"}
-    for s in report.ingest.statuses:
-        detail = s.title if s.status == "ok" else f"{s.reason}: {s.message}"
-        table.add_row(f"[{colours[s.status]}]{s.status}[/]", s.path, str(s.chunks), detail[:100])
-    console.print(table)
+    flagged = flagged_passages(report.ingest.chunks)
+    console.print(ingest_table(report.ingest.statuses, flagged))
+    if flagged:
+        console.print(f"[yellow]⚠ {sum(flagged.values())} passage(s) in {len(flagged)} file(s) read as instructions "
+                      "to an AI (prompt injection): flagged, never quoted in answers nor sent to a model[/]")
     counts = {k: sum(1 for s in report.ingest.statuses if s.status == k) for k in ("ok", "skipped", "failed")}
     unchanged = sum(1 for s in report.ingest.statuses if s.reason == "unchanged")
     console.print(f"files: {counts['ok']} ok, {counts['skipped']} skipped ({unchanged} unchanged), "
@@ -84,18 +115,52 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
     console.print(f"index: {report.index_path}")
 
 
+def read_history(path: Path) -> list:
+    """Earlier turns from a JSON file (``-``: stdin) in the API's shape: a list of
+    ``{"role": "user"|"assistant", "content": "…"}``, or an object with such a ``history``
+    (a saved ``/v1/chat`` request). Validated with the question by :func:`ask`.
+
+    Raises:
+        ValueError: the file cannot be read or is not JSON of that shape.
+    """
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read --history {path}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--history {path} is not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    if isinstance(data, dict) and "history" in data:
+        data = data["history"]
+    if not isinstance(data, list):
+        raise ValueError(f"--history {path}: expected a list of turns "
+                         '[{"role": "user"|"assistant", "content": "…"}], or {"history": [...]}')
+    return data
+
+
 @app.command()
-def ask(question: Annotated[str, typer.Argument(help="Câu hỏi")], index: IndexOption = None,
+def ask(question: Annotated[str, typer.Argument(help="Câu hỏi (1–1000 ký tự)")], index: IndexOption = None,
+        history: Annotated[Optional[Path], typer.Option("--history", help="Earlier turns, JSON as the API's "
+                           "history: [{\"role\": \"user\"|\"assistant\", \"content\": \"…\"}] ('-': stdin)")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON (the answer object of "
                                                              "/v1/chat, without message_id)")] = False) -> None:
-    """Answer one question from the index, with citations."""
+    """Answer one question from the index, with citations (a follow-up with --history)."""
     from api.components import open_assistant
+    from api.schemas import ChatRequest
+    from api.validation import validation_message
 
+    try:
+        turns = read_history(history) if history is not None else []
+        request = ChatRequest.model_validate({"question": question, "history": turns})
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+        errors = exc.errors() if isinstance(exc, ValidationError) else None
+        _fail(validation_message([{**e, "loc": ("body", *e["loc"])} for e in errors]) if errors else str(exc),
+              code=2)
     try:
         assistant = open_assistant(get_settings(), _index_dir(index))
     except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
-    answer = assistant.answer(question)
+    answer = assistant.answer(request.question, [t.model_dump() for t in request.history])
     if as_json:
         sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
@@ -112,7 +177,7 @@ def ask(question: Annotated[str, typer.Argument(help="Câu hỏi")], index: Inde
 @app.command()
 def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option()] = None,
           port: Annotated[Optional[int], typer.Option()] = None) -> None:
-    """Serve the HTTP API and the chat page."""
+    """Serve the HTTP API and the chat page (over an empty index when there is none yet)."""
     import uvicorn
 
     from api.app import create_app
@@ -126,8 +191,17 @@ def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option
         access.addHandler(handler)
         access.setLevel(logging.INFO)
         access.propagate = False
+    if not settings.admin_api_keys:
+        console.print("[yellow]no admin key (MTTQ_ADMIN_API_KEYS): the document API is closed; "
+                      "scripts/run.sh writes a random key to .env[/]")
+    from vectorstore.store import index_exists
+
+    directory = _index_dir(index)
+    if not index_exists(directory):
+        console.print(f"[yellow]no index in {directory} yet: serving an empty one; upload documents through "
+                      "POST /v1/documents (admin key) or run `mttq ingest`[/]")
     try:
-        application = create_app(settings, index_dir=_index_dir(index))
+        application = create_app(settings, index_dir=directory)
     except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
     # keep-alive longer than clients and proxies reuse idle connections (nginx: 60 s), so

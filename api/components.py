@@ -5,6 +5,8 @@ import json
 import logging
 from pathlib import Path
 
+import numpy as np
+
 from api.config import Settings
 from assistant.answer import Assistant
 from assistant.llm import LLMGenerator, chat_model_from
@@ -12,7 +14,7 @@ from assistant.reranker import DEFAULT_WEIGHTS
 from assistant.respond import Responder
 from vectorstore.embeddings import EmbeddingModel, load_embeddings
 from vectorstore.retriever import HybridRetriever
-from vectorstore.store import IndexStore, current_version
+from vectorstore.store import IndexStore, current_version, index_exists
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +24,29 @@ def build_embeddings(settings: Settings, spec: str | None = None) -> EmbeddingMo
     return load_embeddings(spec or settings.embedding_model, settings.embedding_cache)
 
 
-def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assistant:
-    """Load the index and the embedding model it was built with, and wrap them.
+def empty_store(embeddings: EmbeddingModel) -> IndexStore:
+    """An index with no chunks, for ``embeddings`` (kept in memory; the first document
+    added through the admin API writes it to the index directory)."""
+    return IndexStore.build([], np.zeros((0, embeddings.dimension), dtype=np.float32),
+                            embedding_model=embeddings.model_id, extra={"embedding_spec": embeddings.spec})
+
+
+def open_assistant(settings: Settings, index_dir: Path | None = None, *, allow_empty: bool = False) -> Assistant:
+    """Load the index and the embedding model it was built with, and wrap them. With
+    ``allow_empty``, a directory without an index gives an empty one (the settings' model).
 
     Raises:
-        IndexNotFoundError: no index in the directory.
+        IndexNotFoundError: no index in the directory (and not ``allow_empty``).
         EmbeddingModelError: the index's model cannot be loaded here.
     """
     directory = index_dir or settings.index_dir
-    manifest = json.loads((current_version(directory) / "manifest.json").read_text(encoding="utf-8"))
-    embeddings = build_embeddings(settings, manifest.get("embedding_spec") or settings.embedding_model)
-    store = IndexStore.load(directory, embedding_model=embeddings.model_id)
+    if allow_empty and not index_exists(directory):
+        embeddings = build_embeddings(settings)
+        store = empty_store(embeddings)
+    else:
+        manifest = json.loads((current_version(directory) / "manifest.json").read_text(encoding="utf-8"))
+        embeddings = build_embeddings(settings, manifest.get("embedding_spec") or settings.embedding_model)
+        store = IndexStore.load(directory, embedding_model=embeddings.model_id)
     retriever = HybridRetriever(store, embeddings, dense_weight=settings.rrf_dense_weight,
                                 keyword_weight=settings.rrf_keyword_weight,
                                 reference_weight=settings.rrf_reference_weight,
@@ -43,10 +57,10 @@ def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assista
     return Assistant(retriever, reranker_weights=weights, answer_type_boost=settings.answer_type_boost)
 
 
-def open_responder(settings: Settings, index_dir: Path | None = None) -> Responder:
-    """The assistant plus, when ``MTTQ_LLM_BASE_URL`` and ``MTTQ_LLM_MODEL`` are set, an
-    LLM generator for an OpenAI-compatible server."""
-    assistant = open_assistant(settings, index_dir)
+def open_responder(settings: Settings, index_dir: Path | None = None, *, allow_empty: bool = False) -> Responder:
+    """The assistant (see :func:`open_assistant`) plus, when ``MTTQ_LLM_BASE_URL`` and
+    ``MTTQ_LLM_MODEL`` are set, an LLM generator for an OpenAI-compatible server."""
+    assistant = open_assistant(settings, index_dir, allow_empty=allow_empty)
     generator = None
     if settings.llm_enabled:
         assert settings.llm_base_url and settings.llm_model

@@ -6,9 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from api.validation import readable_text
+
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY_TURNS = 20
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
+MAX_TURN_CHARS = 4000
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS),
+                     AfterValidator(readable_text)]
 
 
 def _calendar_date(value: str | None) -> str | None:
@@ -23,7 +27,7 @@ IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), Afte
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=4000)
+    content: str = Field(max_length=MAX_TURN_CHARS)
 
 
 class SearchFilters(BaseModel):
@@ -88,7 +92,7 @@ class SearchResponse(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "empty"] = Field(description="empty: the index has no passage yet")
     chunks: int
     documents: int
     embedding_model: str

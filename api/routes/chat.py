@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import asdict
 from typing import AsyncIterator
 
 from fastapi import APIRouter, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
-from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import MessagesDep, MetricsDep, ResponderDep
 from api.schemas import ChatRequest, ChatResponse
 from api.security import RateLimited
-from assistant.respond import Delta, Final, Reset
+from assistant.respond import Delta, Final, Reset, Sources
 
 router = APIRouter(tags=["chat"])
 log = logging.getLogger(__name__)
@@ -28,15 +29,20 @@ def _event(name: str, data: dict) -> ServerSentEvent:
 
 
 async def stream_events(body: ChatRequest, request: Request) -> AsyncIterator[ServerSentEvent]:
-    """``delta`` {text} …, (``reset`` {} and new deltas), ``citations`` {citations, refused},
-    ``done`` {message_id, refused, mode}; or ``error`` {detail} on failure."""
+    """``meta`` {mode, sources, query} as soon as retrieval is done, then ``delta`` {text} …,
+    (``reset`` {} and new deltas), ``citations`` {citations, refused}, ``done`` {message_id,
+    refused, mode}; or ``error`` {detail} on failure. A client that goes away cancels this
+    generator, and with it the request to the LLM."""
     responder = request.app.state.responder
     history = [t.model_dump() for t in body.history]
     try:
         filters = body.filters.model_dump() if body.filters else None
-        async for event in iterate_in_threadpool(responder.stream(body.question, history, filters)):
+        async for event in responder.astream(body.question, history, filters):
             if isinstance(event, Delta):
                 yield _event("delta", {"text": event.text})
+            elif isinstance(event, Sources):
+                yield _event("meta", {"mode": "generating" if event.generating else "extractive",
+                                      "sources": [asdict(c) for c in event.citations], "query": event.query})
             elif isinstance(event, Reset):
                 yield _event("reset", {})
             elif isinstance(event, Final):
