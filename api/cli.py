@@ -143,7 +143,9 @@ def ask(question: Annotated[str, typer.Argument(help="Câu hỏi (1–1000 ký t
         history: Annotated[Optional[Path], typer.Option("--history", help="Earlier turns, JSON as the API's "
                            "history: [{\"role\": \"user\"|\"assistant\", \"content\": \"…\"}] ('-': stdin)")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON (the answer object of "
-                                                             "/v1/chat, without message_id)")] = False) -> None:
+                                                             "/v1/chat, without message_id)")] = False,
+        explain: Annotated[bool, typer.Option("--explain", help="Also show how the question was read, the "
+                                              "units considered with each check's verdict, and why")] = False) -> None:
     """Answer one question from the index, with citations (a follow-up with --history)."""
     from api.components import open_assistant
     from api.schemas import ChatRequest
@@ -160,11 +162,16 @@ def ask(question: Annotated[str, typer.Argument(help="Câu hỏi (1–1000 ký t
         assistant = open_assistant(get_settings(), _index_dir(index))
     except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
-    answer = assistant.answer(request.question, [t.model_dump() for t in request.history])
+    answer = assistant.answer(request.question, [t.model_dump() for t in request.history], explain=explain)
     if as_json:
-        sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        data = answer.to_dict()
+        if explain:
+            data["debug"] = answer.debug.get("explain")
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     out = Console()
+    if explain:
+        _print_explanation(out, answer.debug.get("explain") or {})
     out.print(answer.answer)
     for c in answer.citations:
         meta = ", ".join(x for x in (c.so_hieu, c.date) if x)
@@ -172,6 +179,25 @@ def ask(question: Annotated[str, typer.Argument(help="Câu hỏi (1–1000 ký t
         out.print(f"[bold][{c.id}][/bold] {c.title}{f' ({meta})' if meta else ''}{f' — {where}' if where else ''}"
                   f" — {c.source}")
         out.print(f"    “{c.quote}”", style="dim")
+
+
+def _print_explanation(out: Console, explanation: dict) -> None:
+    """The question frame, the best units with each check's verdict, and the decision."""
+    frame = {k: v for k, v in explanation.get("frame", {}).items() if v and k != "terms"}
+    out.print(f"[bold]question[/bold]: {json.dumps(frame, ensure_ascii=False)}")
+    terms = explanation.get("frame", {}).get("terms", {})
+    out.print(f"[bold]terms (IDF)[/bold]: {', '.join(f'{t} {w}' for t, w in terms.items())}")
+    table = Table(title="units considered (best first)")
+    for column in ("", "passage", "kind", "score", "coverage", "checks", "text"):
+        table.add_column(column)
+    for u in explanation.get("units", []):
+        verdicts = " ".join(("✓" if v["ok"] else "✗") + v["check"] + ("" if v["ok"] else f" ({v['reason']})")
+                            for v in u["verdicts"])
+        table.add_row("→" if u["chosen"] else "", str(u["passage"]), u["kind"], f"{u['score']:.2f}",
+                      f"{u['coverage']:.2f}", verdicts, u["text"][:160])
+    out.print(table)
+    reason = explanation.get("reason")
+    out.print(f"[bold]status[/bold]: {explanation.get('status')}" + (f" — {reason}" if reason else "") + "\n")
 
 
 @app.command()

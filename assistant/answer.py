@@ -270,4 +270,4 @@ def citation_for(number: int, hit: Hit, quote: str) -> Citation:
     return Citation(id=number, chunk_id=hit.chunk.id, title=meta.get("title", ""), source=meta.get("source", ""),
                     quote=quote, score=round(hit.score, 5), so_hieu=meta.get("so_hieu"), date=meta.get("date"),
                     doc_type=meta.get("doc_type"), issuer=meta.get("issuer"),
-                    heading_path=list(hit.chunk.heading_path))
+                    heading_path=list(hit.chunk.heading_path), url=meta.get("url"))

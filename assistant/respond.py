@@ -78,10 +78,12 @@ class Responder:
         self.assistant = assistant
         self.generator = generator
 
-    def respond(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Final:
-        """The whole answer for one turn (``filters``: see :meth:`Assistant.search`)."""
+    def respond(self, question: str, history: list[dict] | None = None, filters: dict | None = None,
+                explain: bool = False) -> Final:
+        """The whole answer for one turn (``filters``: see :meth:`Assistant.search`; ``explain``:
+        see :meth:`Assistant.draft`)."""
         started = time.perf_counter()
-        draft = self.assistant.draft(question, history, filters)
+        draft = self.assistant.draft(question, history, filters, explain)
         timings = {"retrieval_ms": draft.answer.debug.get("retrieval_ms", 0.0)}
         if not self._generates(draft):
             return Final(draft.answer, _mode(draft.answer),

@@ -30,7 +30,7 @@ def _event(name: str, data: dict) -> ServerSentEvent:
 
 async def stream_events(body: ChatRequest, request: Request) -> AsyncIterator[ServerSentEvent]:
     """``meta`` {mode, sources, query} as soon as retrieval is done, then ``delta`` {text} …,
-    (``reset`` {} and new deltas), ``citations`` {citations, refused}, ``done`` {message_id,
+    (``reset`` {} and new deltas), ``citations`` {citations, refused, status}, ``done`` {message_id, status,
     refused, mode}; or ``error`` {detail} on failure. A client that goes away cancels this
     generator, and with it the request to the LLM."""
     responder = request.app.state.responder
@@ -50,8 +50,10 @@ async def stream_events(body: ChatRequest, request: Request) -> AsyncIterator[Se
                 request.app.state.metrics.observe_answer(event.mode, answer.refused, event.timings)
                 message_id = await run_in_threadpool(request.app.state.messages.record, body.question, answer,
                                                      event.mode)
-                yield _event("citations", {"citations": answer.to_dict()["citations"], "refused": answer.refused})
-                yield _event("done", {"message_id": message_id, "refused": answer.refused, "mode": event.mode})
+                yield _event("citations", {"citations": answer.to_dict()["citations"], "refused": answer.refused,
+                                           "status": answer.status})
+                yield _event("done", {"message_id": message_id, "refused": answer.refused, "status": answer.status,
+                                      "mode": event.mode})
     except Exception:  # noqa: BLE001 - the client gets a clean event, the log the details
         log.exception("streaming answer failed")
         yield _event("error", {"detail": "Đã có lỗi khi tạo câu trả lời. Vui lòng thử lại."})
@@ -72,10 +74,12 @@ async def chat(body: ChatRequest, request: Request, responder: ResponderDep, mes
         return _sse(body, request)
     history = [t.model_dump() for t in body.history]
     filters = body.filters.model_dump() if body.filters else None
-    final = await run_in_threadpool(responder.respond, body.question, history, filters)
+    final = await run_in_threadpool(responder.respond, body.question, history, filters, body.explain)
     metrics.observe_answer(final.mode, final.answer.refused, final.timings)
     message_id = await run_in_threadpool(messages.record, body.question, final.answer, final.mode)
-    return ChatResponse.model_validate({**final.answer.to_dict(), "message_id": message_id, "mode": final.mode})
+    debug = final.answer.debug.get("explain") if body.explain else None
+    return ChatResponse.model_validate({**final.answer.to_dict(), "message_id": message_id, "mode": final.mode,
+                                        "debug": debug})
 
 
 @router.post("/v1/chat/stream", responses={200: {"content": {"text/event-stream": {}}}})

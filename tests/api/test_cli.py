@@ -168,3 +168,16 @@ def test_ingest_table_wraps_long_names_and_shows_flags(tmp_path, cache_dir):
     flags = [cells[3].strip() for cells in rows if cells[3].strip()]
     assert flags == ["⚠ 1"]
     assert "1 passage(s) in 1 file(s) read as instructions to an AI" in " ".join(result.stderr.split())
+
+
+def test_ask_explain_says_why(cache_dir, sample_index):
+    """``mttq ask --explain`` prints how the question was read and every unit's verdicts; with
+    --json the same explanation is its ``debug`` object."""
+    question = "Năm 2025 nhân dân xã An Bình đã làm mới được bao nhiêu km đường giao thông nông thôn?"
+    data = json.loads(_mttq("ask", question, "--explain", "--json", "--index", str(sample_index),
+                            cache_dir=cache_dir).stdout)
+    assert data["status"] == "partial" and data["debug"]["frame"]["stance"] == "result"
+    stance = [v for u in data["debug"]["units"] for v in u["verdicts"] if v["check"] == "stance" and not v["ok"]]
+    assert stance and "target" in stance[0]["reason"]
+    shown = _mttq("ask", question, "--explain", "--index", str(sample_index), cache_dir=cache_dir).stdout
+    assert "✗stance" in shown and "status: partial" in shown
