@@ -245,7 +245,8 @@ def analyse(turn: str, standalone: str, stats: TermStatistics,
 
 
 def _stance(words: list[str]) -> str | None:
-    if "target" in words:
+    """"target" for a question about a goal or plan, "result" for one about what was done."""
+    if "goal" in words or "plan" in words:
         return "target"
     if "result" in words:
         return "result"
