@@ -223,7 +223,7 @@ def render(composition: Composition, numbers: dict[int, int], newest: str | None
     lines = []
     for c in composition.chosen:
         text = answer_text(c.unit.shown)
-        prefix = dated_prefix(c, newest, policy.stale_days)
+        prefix = dated_prefix(c, newest, policy.stale_days) if c.unit.kind != "document" else ""
         if prefix:
             text = prefix + text
         note = supersession_note(c.metadata)

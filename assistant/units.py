@@ -176,8 +176,10 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
             header = block.cells or [c.strip() for c in line.split(" | ")]
             continue
         if kind == "table_row":
-            if not known and not header:
-                header = block.cells  # the first row of a table stored without blocks is its header
+            if not header and not block.header:
+                # the first row of a table whose header is not marked (a DOCX without "repeat as
+                # header row", a table stored without blocks) names its columns
+                header = block.cells or [c.strip() for c in line.split(" | ")]
             row = block if block.header or header is block.cells else replace(block, header=header)
             context = [block.label, " | ".join(row.header)] + ([lead_in] if lead_in else []) + heading_texts()
             add(line, "row", context, block, _row_display(row))
