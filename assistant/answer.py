@@ -18,7 +18,7 @@ from typing import Callable
 
 from assistant.answer_type import DEFAULT_FACTOR, AnswerTypeBoost
 from assistant.checks import Candidate, Check, default_checks
-from assistant.compose import REFUSAL_TEXT, AnswerPolicy, Composition, decide, ranked, render
+from assistant.compose import REFUSAL_TEXT, AnswerPolicy, Composition, combine, decide, ranked, render
 from assistant.diacritics import DiacriticRestorer
 from assistant.frame import QuestionFrame, analyse
 from assistant.places import gazetteer
@@ -117,6 +117,24 @@ class Assistant:
 
         return judge_units(frame, passages, self.checks, first_chunk)
 
+    def judge_parts(self, frame: QuestionFrame, passages: list[Hit]) -> list[list[Candidate]]:
+        """:meth:`judge` for the question, or for each of its parts (:attr:`QuestionFrame.parts`)."""
+        if frame.parts and self.policy.split_parts:
+            return [self.judge(part, passages) for part in frame.parts]
+        return [self.judge(frame, passages)]
+
+    def compose(self, frame: QuestionFrame, judged: list[list[Candidate]], best_dense: float,
+                topical: bool = True) -> Composition:
+        """The decision over judged candidates, one list per part (:meth:`judge_parts`)."""
+        if len(judged) == 1:
+            return decide(frame, judged[0], self.policy, best_dense, topical)
+        parts = []
+        for part, candidates in zip(frame.parts, judged):
+            decision = decide(part, candidates, self.policy, best_dense, topical)
+            decision.question = part.turn
+            parts.append(decision)
+        return combine(parts)
+
     def draft(self, question: str, history: list[dict] | None = None, filters: dict | None = None,
               explain: bool = False) -> "Draft":
         """Retrieve, judge and compose the answer; the LLM path starts from this.
@@ -129,11 +147,12 @@ class Assistant:
         _hits, plain = self._retrieve(query, frame, self.policy.top_k, filters)
         retrieved = time.perf_counter()
         passages = plain[:self.policy.answer_passages]
-        candidates = self.judge(frame, passages)
         best_dense = max((h.dense_score for h in plain), default=0.0)
         # a question of single letters ("a", "x y") has no topic: list markers "a)" are not one
         topical = any(len(t) > 1 for t in content_terms(query.standalone))
-        composition = decide(frame, candidates, self.policy, best_dense, topical)
+        judged = self.judge_parts(frame, passages)
+        composition = self.compose(frame, judged, best_dense, topical)
+        candidates = [c for part in judged for c in part]
         answer = self._answer(query, frame, passages, composition)
         answer.debug.update({"retrieval_ms": round((retrieved - started) * 1000, 1), "best_dense": best_dense,
                              "best_coverage": max((c.match.coverage for c in candidates), default=0.0),
@@ -193,7 +212,8 @@ def judge_units(frame: QuestionFrame, passages: list[Hit], checks: list[Check],
     words = [forms(" ".join([u.text, *u.context]), fold) for u in units]
     rank_weights = local_weights(frame.weights, [set(w) for w in words])
     documents = [document_context(hit, fold) for hit in passages]
-    candidates = [Candidate(u, passages[u.hit_index], match(u, frame, documents[u.hit_index], rank_weights, w))
+    candidates = [Candidate(u, passages[u.hit_index], match(u, frame, documents[u.hit_index], rank_weights, w,
+                                                            passages[u.hit_index].chunk.metadata.get("title")))
                   for u, w in zip(units, words)]
     _answer_faq_questions(candidates)
     applying = [c for c in checks if c.applies(frame)]

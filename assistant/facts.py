@@ -75,13 +75,25 @@ def payments_in(text: str) -> set[str]:
     """The families of the payments ``text`` names ("phụ cấp", "raise" for "vận động" …); a
     payment word after a word that makes it a name ("Cuộc vận động") is none."""
     tokens = lexicon.words(text)
+    written = re.findall(r"\d+(?:[.,]\d+)*|%|\w+", text)  # the same tokens, case kept
     keys = lexicon.folded(tokens)
     found = set()
     for m in payments().find(tokens):
         if m.start and keys[m.start - 1] in _not_after().get(m.phrase, frozenset()):
             continue
+        if len(written) == len(tokens) and _in_name(written, m.start, m.end):
+            continue  # inside a name: "xã Lương Minh" names no salary
         found.add(m.value)
     return found
+
+
+def _in_name(tokens: list[str], start: int, end: int) -> bool:
+    """Tokens ``[start, end)`` are part of a capitalised name: capitalised (not in capitals) and
+    next to another capitalised word ("Lương Minh"), not opening the text."""
+    def titled(i: int) -> bool:
+        return 0 <= i < len(tokens) and tokens[i][:1].isupper() and not tokens[i].isupper()
+
+    return start > 0 and titled(start) and (titled(start - 1) or titled(end))
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +192,9 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
     if kind is None or kind in OPEN_KINDS:
         return True
     p = _patterns()
-    if kind in ("day", "month", "year", "time", "date", "frequency", "contact"):
+    if kind == "time":  # "7 giờ", "7h30", and in words "bảy giờ sáng"
+        return bool(p["time"].search(text)) or any(m.family == "hour" for m in mentions(text))
+    if kind in ("day", "month", "year", "date", "frequency", "contact"):
         return bool(p[kind].search(text))
     if kind == "deadline":
         return bool(p["date"].search(text)) or holds("duration", text, question)
