@@ -12,14 +12,24 @@ from assistant.reranker import DEFAULT_WEIGHTS
 from assistant.respond import Responder
 from vectorstore.embeddings import EmbeddingModel, load_embeddings
 from vectorstore.retriever import HybridRetriever
-from vectorstore.store import IndexStore, current_version
+from vectorstore.store import IndexStore, current_version, index_exists
 
 log = logging.getLogger(__name__)
 
 
 def build_embeddings(settings: Settings, spec: str | None = None) -> EmbeddingModel:
     """The embedding model named by ``spec`` (default: settings), with the content-hash cache."""
-    return load_embeddings(spec or settings.embedding_model, settings.embedding_cache)
+    return load_embeddings(spec or settings.embedding_model, settings.embedding_cache,
+                           model_dir=settings.model_cache)
+
+
+def index_embedding_spec(directory: Path) -> str | None:
+    """How the current index in ``directory`` names the encoder that built it, or None
+    when there is no index yet."""
+    if not index_exists(directory):
+        return None
+    manifest = json.loads((current_version(directory) / "manifest.json").read_text(encoding="utf-8"))
+    return manifest.get("embedding_spec") or None
 
 
 def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assistant:
@@ -30,8 +40,8 @@ def open_assistant(settings: Settings, index_dir: Path | None = None) -> Assista
         EmbeddingModelError: the index's model cannot be loaded here.
     """
     directory = index_dir or settings.index_dir
-    manifest = json.loads((current_version(directory) / "manifest.json").read_text(encoding="utf-8"))
-    embeddings = build_embeddings(settings, manifest.get("embedding_spec") or settings.embedding_model)
+    current_version(directory)  # IndexNotFoundError before any model is loaded
+    embeddings = build_embeddings(settings, index_embedding_spec(directory) or settings.embedding_model)
     store = IndexStore.load(directory, embedding_model=embeddings.model_id)
     retriever = HybridRetriever(store, embeddings, dense_weight=settings.rrf_dense_weight,
                                 keyword_weight=settings.rrf_keyword_weight,
