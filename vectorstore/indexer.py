@@ -11,6 +11,7 @@ import numpy as np
 from ingest.pipeline import IngestResult, display_path, file_sha256, ingest_paths
 from ingest.types import Chunk, FileStatus
 from vectorstore.embeddings import EmbeddingModel
+from vectorstore.errors import IndexMismatchError
 from vectorstore.store import IndexStore, index_exists
 from vectorstore.update import updated_store
 
@@ -46,10 +47,19 @@ def build_index(paths: Iterable[Path], index_dir: Path, embeddings: EmbeddingMod
     Only new chunks are encoded. The previous version stays live until the new one is
     complete. Callbacks: ``on_file(status)`` per file, ``on_chunks(total new)``,
     ``on_embedded(n)`` per encoded batch. ``index_path`` is None when nothing changed.
+
+    Raises:
+        IndexMismatchError: the existing index was built with another encoder than
+            ``embeddings`` (its vectors and the new ones would not be comparable).
     """
     started = time.perf_counter()
     max_tokens = embeddings.max_tokens - _PREFIX_MARGIN
     previous = IndexStore.load(index_dir) if index_exists(index_dir) else None
+    built_with = previous.manifest.get("embedding_model") if previous else None
+    if built_with and built_with != embeddings.model_id:
+        raise IndexMismatchError(f"the index at {index_dir} was built with {built_with!r}: new chunks cannot be "
+                                 f"encoded with {embeddings.model_id!r}; use the same encoder "
+                                 f"({previous.manifest.get('embedding_spec') or built_with}) or a new index directory")
     by_source: dict[str, tuple[str, set[str]]] = {}
     by_hash: dict[str, str] = {}
     for chunk in previous.chunks if previous else []:
