@@ -144,9 +144,9 @@ class Assistant:
         """
         started = time.perf_counter()
         query, frame = self.understand(question, history)
-        _hits, plain = self._retrieve(query, frame, self.policy.top_k, filters)
+        hits, plain = self._retrieve(query, frame, self.policy.top_k, filters)
         retrieved = time.perf_counter()
-        passages = plain[:self.policy.answer_passages]
+        passages = answer_passages(hits, plain, self.policy)
         best_dense = max((h.dense_score for h in plain), default=0.0)
         # a question of single letters ("a", "x y") has no topic: list markers "a)" are not one
         topical = any(len(t) > 1 for t in content_terms(query.standalone))
@@ -191,6 +191,16 @@ class Assistant:
         other.__dict__.update(self.__dict__)
         other.policy = policy
         return other
+
+
+def answer_passages(hits: list[Hit], plain: list[Hit], policy: AnswerPolicy) -> list[Hit]:
+    """The passages an answer is composed from: the best ``answer_passages`` without the
+    answer-type boost, then up to ``boosted_passages`` of the boosted search's best that are not
+    among them."""
+    passages = plain[:policy.answer_passages]
+    seen = {h.chunk.id for h in passages}
+    extra = [h for h in hits if h.chunk.id not in seen][:policy.boosted_passages]
+    return passages + extra
 
 
 def judge_units(frame: QuestionFrame, passages: list[Hit], checks: list[Check],

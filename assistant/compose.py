@@ -41,6 +41,8 @@ class AnswerPolicy:
 
     Attributes:
         top_k: passages retrieved; answer_passages: of those, how many are answered from.
+        boosted_passages: how many of the search's best passages (ranked with the answer-type
+            boost) are also answered from when they are not among those.
         max_units: at most this many units in an answer (two when one fact is asked).
         min_coverage: a unit is topical when it covers at least this IDF-weighted share of the
             question's terms.
@@ -64,6 +66,7 @@ class AnswerPolicy:
 
     top_k: int = 5
     answer_passages: int = 4
+    boosted_passages: int = 0
     max_units: int = 3
     min_coverage: float = 0.38
     min_dense: float = 0.78

@@ -132,15 +132,34 @@ def has_body_or_person(text: str, question: str = "") -> bool:
     return False
 
 
+_AT = re.compile(r"\b(?:tại|ở|địa chỉ|trụ sở)\s*:?\s+((?:\w+\s+){0,1}\w+)", re.IGNORECASE)
+_ADDRESS = re.compile(r"\bsố\s+\d+[\w/]*\s+(?:đường|phố|ngõ)?\s*[A-ZĐ]|\bphòng\s+\d+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _references() -> lexicon.PhraseTable:
+    return lexicon.table("reference_words")
+
+
 def has_place(text: str, question: str = "") -> bool:
-    """An address or place ("tại Phòng 109", "số 46 Tràng Thi", "ở Hội trường …")."""
-    return bool(_patterns()["place"].search(text))
+    """An address or place: "số 46 Tràng Thi", "phòng 109", or a capitalised name after "tại",
+    "ở", "địa chỉ" ("tại Hội trường Ủy ban", "ở Nhà văn hóa thôn") that is not a part of a
+    document ("tại Điều 1", "ở Mục II": ``lexicon/reference_words.tsv``)."""
+    if _ADDRESS.search(text):
+        return True
+    for m in _AT.finditer(text):
+        name = m.group(1)
+        if name[:1].isupper() and not any(r.start == 0 for r in _references().search(name)):
+            return True
+    return False
 
 
 def has_document_number(text: str, question: str = "") -> bool:
-    """A số hiệu the question does not already give."""
-    asked = {m.group(1) for m in SO_HIEU.finditer(question)}
-    return any(m.group(1) not in asked for m in SO_HIEU.finditer(text))
+    """A số hiệu the question does not already give, even in part ("NQLT 525/2012" gives
+    "525/2012/NQLT/UBTVQH13")."""
+    asked = set(re.findall(r"\d+", " ".join(m.group(1) for m in SO_HIEU.finditer(question))))
+    asked |= {n for n in re.findall(r"(?<![\d/])\d{1,5}(?=/)", question)}
+    return any(re.match(r"\d+", m.group(1)).group(0) not in asked for m in SO_HIEU.finditer(text))
 
 
 def amount_of(family: str, text: str, question: str = "") -> bool:
@@ -198,8 +217,8 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
         return bool(p[kind].search(text))
     if kind == "deadline":
         return bool(p["date"].search(text)) or holds("duration", text, question)
-    if kind == "duration":
-        return any(m.family in TIME_FAMILIES for m in mentions(text)) or bool(p["date"].search(text))
+    if kind == "duration":  # "03 ngày", "hai năm", "30 tháng": a length of time, not a date
+        return any(m.family in TIME_FAMILIES for m in mentions(text))
     if kind == "amount":
         return amount_of(measure, text, question) if measure else any_number(text)
     if kind == "percent":

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from api.components import open_assistant  # noqa: E402
 from api.config import Settings  # noqa: E402
-from assistant.answer import Assistant  # noqa: E402
-from assistant.compose import AnswerPolicy, decide  # noqa: E402
+from assistant.answer import Assistant, answer_passages  # noqa: E402
+from assistant.compose import AnswerPolicy  # noqa: E402
 from assistant.eval import EvalReport, load_questions, objective, result_of, retrieval_of  # noqa: E402
 from assistant.query import content_terms  # noqa: E402
 
@@ -44,6 +44,7 @@ GRID = {
     "relative_floor": [0.8, 0.9, 1.01],
     "salient_share": [0.5, 0.6, 0.7, 0.8, 2.0],
     "partial": [True, False],
+    "boosted_passages": [0, 2],
 }
 CHECKS = ["condition", "year", "qualifier", "document", "scope", "kind", "subject", "role", "bound", "stance",
           "definition", "salience"]
@@ -57,7 +58,8 @@ class Prepared:
     file: str
     fold: int
     hits: list  # top 10 of the search, for retrieval metrics
-    passages: list  # what the answer is composed from
+    plain: list  # the top passages without the answer-type boost
+    boosted: list  # the top passages with it
     frame: object
     query: object
     best_dense: float
@@ -87,39 +89,43 @@ def prepare(assistant: Assistant, questions: list[tuple[str, dict]]) -> list[Pre
         history = q.get("history") or None
         query, frame = assistant.understand(q["question"], history)
         hits, _plain = assistant._retrieve(query, frame, 10, None)
-        _hits, plain = assistant._retrieve(query, frame, policy.top_k, None)
-        prepared.append(Prepared(q, file, fold, hits, plain[:policy.answer_passages], frame, query,
+        boosted, plain = assistant._retrieve(query, frame, policy.top_k, None)
+        prepared.append(Prepared(q, file, fold, hits, plain, boosted, frame, query,
                                  max((h.dense_score for h in plain), default=0.0),
                                  any(len(t) > 1 for t in content_terms(query.standalone)), retrieval_of(q, hits)))
     return prepared
 
 
 class Judged:
-    """Judged candidates per question, cached per (salience threshold, disabled checks)."""
+    """Judged candidates per question (one list per part), cached per (salience threshold,
+    disabled checks, boosted passages, parts split)."""
 
     def __init__(self, assistant: Assistant, prepared: list[Prepared]) -> None:
         self.assistant = assistant
         self.prepared = prepared
         self._cache: dict[tuple, list] = {}
 
-    def get(self, share: float, disabled: frozenset[str]) -> list:
-        key = (share, disabled)
+    def get(self, policy: AnswerPolicy) -> list:
+        key = (policy.salient_share, policy.disabled_checks, policy.boosted_passages, policy.split_parts)
         if key not in self._cache:
-            judge = self.assistant.with_policy(replace(self.assistant.policy, salient_share=share,
-                                                       disabled_checks=disabled))
-            self._cache[key] = [judge.judge(p.frame, p.passages) for p in self.prepared]
+            judge = self.assistant.with_policy(policy)
+            self._cache[key] = [judge.judge_parts(p.frame, self.passages(p, policy)) for p in self.prepared]
         return self._cache[key]
+
+    @staticmethod
+    def passages(p: Prepared, policy: AnswerPolicy) -> list:
+        return answer_passages(p.boosted, p.plain, policy)
 
 
 def run(assistant: Assistant, judged: Judged, policy: AnswerPolicy, members: list[int]):
     """Question results of ``members`` (indices into the prepared list) under ``policy``."""
-    candidates = judged.get(policy.salient_share, policy.disabled_checks)
+    candidates = judged.get(policy)
     answering = assistant.with_policy(policy)
     results = []
     for i in members:
         p = judged.prepared[i]
-        composition = decide(p.frame, candidates[i], policy, p.best_dense, p.topical)
-        answer = answering._answer(p.query, p.frame, p.passages, composition)
+        composition = answering.compose(p.frame, candidates[i], p.best_dense, p.topical)
+        answer = answering._answer(p.query, p.frame, judged.passages(p, policy), composition)
         results.append(result_of(p.question, p.hits, answer, p.retrieval))
     return results
 

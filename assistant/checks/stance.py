@@ -13,12 +13,12 @@ PRECISE = frozenset({"amount", "percent", "day", "month", "year", "date", "time"
 @lru_cache(maxsize=1)
 def _intentions() -> lexicon.PhraseTable:
     return lexicon.PhraseTable((r["phrase"], r["stance"]) for r in lexicon.rows("stances")
-                               if r["stance"] in ("goal", "plan"))
+                               if r["stance"] in ("goal", "plan", "norm"))
 
 
 def stances_of(text: str) -> set[str]:
     """"goal" when ``text`` states a target ("phấn đấu", "mục tiêu", "chỉ tiêu" …), "plan" when it
-    states an intention ("kế hoạch", "dự kiến", "sẽ" …)."""
+    states an intention ("kế hoạch", "dự kiến", "sẽ" …), "norm" when a rule ("phải")."""
     return {m.value for m in _intentions().search(text)}
 
 
@@ -41,7 +41,8 @@ class StanceCheck(Check):
         return frame.stance != "target" and frame.kind in PRECISE
 
     def check(self, candidate: Candidate, frame: QuestionFrame) -> Verdict:
-        refuted = {"goal", "plan"} if frame.stance == "result" else {"goal"}
+        # a result is neither a goal, a plan nor a rule ("phải …"); a neutral question's fact no goal
+        refuted = {"goal", "plan", "norm"} if frame.stance == "result" else {"goal"}
         for layer in [candidate.text, *candidate.unit.context[:2]]:
             found = stances_of(layer) & refuted
             if found:
