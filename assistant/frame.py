@@ -166,8 +166,11 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
             kinds.append(kind)
     if tokens and tokens[-1] in ("không", "khong") and "yes_no" not in kinds:
         kinds.append("yes_no")
-    if "agent" in kinds and "person" not in kinds and _roles_named(reading):
-        kinds[kinds.index("agent")] = "person"  # "cử ai làm Chủ tịch?" asks a name
+    agent = next((m for m in found if m.value == "agent"), None)
+    if agent is not None and "person" not in kinds and any(
+            0 <= r.start - agent.end <= 3 for r in lexicon.table("roles").find(tokens, accented=accented)):
+        # "cử ai làm Chủ tịch?" asks a name; "Trưởng ban do ai giới thiệu?" asks who decides
+        kinds[kinds.index("agent")] = "person"
     if "amount" in kinds and measure is None and (_payments_named(reading) or any(
             m.value == "money" for m in _measures().find(tokens, accented=accented))):
         measure = "money"  # "góp tài sản tối thiểu bao nhiêu?", "phụ cấp … là bao nhiêu?"
@@ -186,10 +189,6 @@ def _gapped(tokens: list[str]) -> lexicon.Match | None:
                 if keys[j] == last:
                     return lexicon.Match(i, j + 1, f"{row['first']} … {row['last']}", row["asks"])
     return None
-
-
-def _roles_named(text: str) -> list[str]:
-    return lexicon.table("roles").values(text)
 
 
 def _payments_named(text: str) -> set[str]:
