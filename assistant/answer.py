@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from assistant.answer_type import DEFAULT_FACTOR, AnswerTypeBoost
 from assistant.checks import Candidate, Check, default_checks
@@ -115,7 +115,18 @@ class Assistant:
             chunk = self.retriever.store.chunk(f"{hit.chunk.metadata.get('doc_id')}:0")
             return chunk.text if chunk else ""
 
-        return judge_units(frame, passages, self.checks, first_chunk)
+        similarity = self._similarity if self.policy.semantic_weight > 0 else None
+        return judge_units(frame, passages, self.checks, first_chunk, similarity, self.policy.semantic_weight,
+                           self.policy.semantic_top)
+
+    def _similarity(self, question: str, texts: list[str]):
+        """Cosine similarities of ``texts`` (as passages) to ``question`` (as a query), by the
+        index's encoder (its content-hash cache makes repeated units free)."""
+        import numpy as np
+
+        embeddings = self.retriever.embeddings
+        q = embeddings.encode_query(question)
+        return np.asarray(embeddings.encode_passages(texts)) @ q
 
     def judge_parts(self, frame: QuestionFrame, passages: list[Hit]) -> list[list[Candidate]]:
         """:meth:`judge` for the question, or for each of its parts (:attr:`QuestionFrame.parts`)."""
@@ -204,11 +215,18 @@ def answer_passages(hits: list[Hit], plain: list[Hit], policy: AnswerPolicy) -> 
 
 
 def judge_units(frame: QuestionFrame, passages: list[Hit], checks: list[Check],
-                header_of: Callable[[Hit], str] | None = None) -> list[Candidate]:
+                header_of: Callable[[Hit], str] | None = None,
+                similarity: Callable[[str, list[str]], Sequence[float]] | None = None,
+                semantic_weight: float = 0.0, semantic_top: int = 12) -> list[Candidate]:
     """The answer units of ``passages`` (:func:`assistant.units.units_of`), each matched against
     ``frame`` (:func:`assistant.scoring.match`) and judged by the ``checks`` that apply, in order;
     a unit failing a hard check is not judged further. ``header_of(hit)`` gives the first chunk
-    of a passage's document, whose signing line answers "… ban hành ngày nào?"."""
+    of a passage's document, whose signing line answers "… ban hành ngày nào?".
+
+    With ``similarity(question, texts)`` (cosines by the dense encoder) and a ``semantic_weight``,
+    the ``semantic_top`` best units by words also score ``semantic_weight`` × their cosine scaled
+    to [0, 1] among them: the encoder reads paraphrase ("sống" for "cư trú") that shared words
+    miss."""
     units: list[Unit] = [u for h, hit in enumerate(passages) for u in units_of(hit, h)]
     if frame.document_facts:  # "… ban hành ngày nào?": the documents' own dates, authors, issuers
         seen: set[str] = set()
@@ -226,6 +244,14 @@ def judge_units(frame: QuestionFrame, passages: list[Hit], checks: list[Check],
                                                             passages[u.hit_index].chunk.metadata.get("title")))
                   for u, w in zip(units, words)]
     _answer_faq_questions(candidates)
+    if similarity is not None and semantic_weight > 0 and candidates:
+        top = sorted(candidates, key=lambda c: -c.match.score)[:semantic_top]
+        cosines = list(similarity(frame.reading if not frame.follow_up else frame.standalone,
+                                  [c.unit.shown for c in top]))
+        low, high = min(cosines), max(cosines)
+        for c, cosine in zip(top, cosines):
+            scaled = (cosine - low) / (high - low) if high > low else 0.0
+            c.match = replace(c.match, score=c.match.score + semantic_weight * scaled)
     applying = [c for c in checks if c.applies(frame)]
     for candidate in candidates:
         for check in applying:

@@ -60,6 +60,8 @@ class AnswerPolicy:
             is quoted with its date.
         disabled_checks: names of checks left out (ablations).
         split_parts: answer each part of a question asking several things on its own.
+        semantic_weight: weight of the dense encoder's question–unit cosine (scaled to [0, 1]
+            among the ``semantic_top`` best units by words) in a unit's score; 0 turns it off.
 
     The defaults are the cross-validated choices reported in docs/evaluation.md.
     """
@@ -78,6 +80,8 @@ class AnswerPolicy:
     stale_days: int = 365
     disabled_checks: frozenset[str] = frozenset()
     split_parts: bool = True
+    semantic_weight: float = 0.0
+    semantic_top: int = 12
 
 
 @dataclass

@@ -38,13 +38,14 @@ from assistant.query import content_terms  # noqa: E402
 SHARED = ROOT.parent / "shared"
 RESULTS = ROOT / "bench" / "results" / "answer_cv.json"
 GRID = {
-    "min_coverage": [0.30, 0.34, 0.38, 0.42, 0.46, 0.50],
+    "min_coverage": [0.30, 0.35, 0.40, 0.45, 0.50],
     "typed_floor": [0.4, 0.6, 0.8],
-    "min_dense": [0.76, 0.78, 0.80],
+    "min_dense": [0.76, 0.80],
     "relative_floor": [0.8, 0.9, 1.01],
     "salient_share": [0.5, 0.6, 0.7, 0.8, 2.0],
     "partial": [True, False],
     "boosted_passages": [0, 2],
+    "semantic_weight": [0.0, 0.3],
 }
 CHECKS = ["condition", "year", "qualifier", "document", "scope", "kind", "subject", "role", "bound", "stance",
           "definition", "salience"]
@@ -106,7 +107,8 @@ class Judged:
         self._cache: dict[tuple, list] = {}
 
     def get(self, policy: AnswerPolicy) -> list:
-        key = (policy.salient_share, policy.disabled_checks, policy.boosted_passages, policy.split_parts)
+        key = (policy.salient_share, policy.disabled_checks, policy.boosted_passages, policy.split_parts,
+               policy.semantic_weight)
         if key not in self._cache:
             judge = self.assistant.with_policy(policy)
             self._cache[key] = [judge.judge_parts(p.frame, self.passages(p, policy)) for p in self.prepared]
