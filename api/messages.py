@@ -94,10 +94,11 @@ class MessageStore:
         with self._lock, self._db:
             self._db.execute("DELETE FROM upload_jobs WHERE id = ?", (job_id,))
 
-    def recent_jobs(self, limit: int = 100) -> list[dict[str, Any]]:
-        """The newest upload jobs first."""
+    def recent_jobs(self, limit: int | None = 100) -> list[dict[str, Any]]:
+        """The newest ``limit`` upload jobs (None: all), newest first."""
         with self._lock:
-            rows = self._db.execute("SELECT data FROM upload_jobs ORDER BY created_at DESC, rowid DESC LIMIT ?", (limit,))
+            rows = self._db.execute("SELECT data FROM upload_jobs ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                                    (-1 if limit is None else limit,))
             return [json.loads(r[0]) for r in rows.fetchall()]
 
     def close(self) -> None:

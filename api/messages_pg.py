@@ -87,7 +87,8 @@ class PgMessageStore:
         with self._pool.connection() as conn:
             conn.execute("DELETE FROM mttq.upload_jobs WHERE id = %s", (job_id,))
 
-    def recent_jobs(self, limit: int = 100) -> list[dict[str, Any]]:
+    def recent_jobs(self, limit: int | None = 100) -> list[dict[str, Any]]:
+        """The newest ``limit`` upload jobs (None: all), newest first."""
         with self._pool.connection() as conn:
             return [r[0] for r in conn.execute("SELECT data FROM mttq.upload_jobs ORDER BY created_at DESC LIMIT %s",
                                                (limit,))]

@@ -6,9 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from api.validation import readable_text
+
 MAX_QUESTION_CHARS = 1000
 MAX_HISTORY_TURNS = 20
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
+MAX_TURN_CHARS = 4000
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS),
+                     AfterValidator(readable_text)]
 
 
 def _calendar_date(value: str | None) -> str | None:
@@ -23,7 +27,7 @@ IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), Afte
 
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=4000)
+    content: str = Field(max_length=MAX_TURN_CHARS)
 
 
 class SearchFilters(BaseModel):
@@ -44,6 +48,9 @@ class ChatRequest(BaseModel):
                                 description="Earlier turns, oldest first (at most 20)")
     stream: bool = Field(False, description="Answer as Server-Sent Events (delta…, citations, done)")
     filters: SearchFilters | None = None
+    explain: bool = Field(False, description="Add `debug`: how the question was read, every answer unit "
+                                             "considered with each check's verdict, and why the answer is "
+                                             "answered, partial or refused")
 
 
 class CitationPublic(BaseModel):
@@ -58,6 +65,7 @@ class CitationPublic(BaseModel):
     doc_type: str | None = None
     issuer: str | None = None
     heading_path: list[str] = Field(default_factory=list)
+    url: str | None = Field(None, description="The document's public address, when known")
 
 
 class ChatResponse(BaseModel):
@@ -65,10 +73,15 @@ class ChatResponse(BaseModel):
 
     answer: str
     citations: list[CitationPublic]
-    refused: bool
+    refused: bool = Field(description="True when nothing relevant was found (status refused)")
+    status: Literal["answered", "partial", "refused"] = Field(
+        "answered", description="answered; partial: the documents do not state the asked fact, the answer "
+                                "says so and quotes what they do state; refused: nothing relevant found")
     query: str = Field("", description="Standalone query used for retrieval")
     message_id: str | None = Field(None, description="Id to send feedback about this answer")
-    mode: str | None = Field(None, description="extractive, generated, refused or fallback:<reason>")
+    mode: str | None = Field(None, description="extractive, partial, generated, refused or fallback:<reason>")
+    debug: dict | None = Field(None, description="With explain: the question frame, the units judged with "
+                                                 "their verdicts, the decision")
 
 
 class SearchHitPublic(BaseModel):
@@ -88,7 +101,7 @@ class SearchResponse(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "empty"] = Field(description="empty: the index has no passage yet")
     chunks: int
     documents: int
     embedding_model: str

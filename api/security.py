@@ -62,12 +62,16 @@ def rate_limited(request: Request) -> None:
 
 def require_admin(request: Request) -> None:
     """Dependency: the request must carry an admin key (``X-API-Key`` or
-    ``Authorization: Bearer``); 401 otherwise."""
+    ``Authorization: Bearer``); 401 otherwise, and always when no key is configured."""
     supplied = request.headers.get("x-api-key") or ""
     auth = request.headers.get("authorization", "")
     if not supplied and auth.lower().startswith("bearer "):
         supplied = auth[7:].strip()
     keys = [k.get_secret_value() for k in request.app.state.settings.admin_api_keys]
+    if not keys:
+        raise HTTPException(status_code=401, detail="Chưa cấu hình khóa API quản trị (MTTQ_ADMIN_API_KEYS): "
+                                                    "chức năng quản trị đang đóng.",
+                            headers={"WWW-Authenticate": "Bearer"})
     if not supplied or not any(hmac.compare_digest(supplied.encode(), k.encode()) for k in keys):
         raise HTTPException(status_code=401, detail="Cần khóa API quản trị hợp lệ.",
                             headers={"WWW-Authenticate": "Bearer"})

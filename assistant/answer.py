@@ -15,14 +15,15 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from assistant.answer_type import DEFAULT_FACTOR, AnswerTypeBoost
 from assistant.checks import Candidate, Check, default_checks
-from assistant.compose import REFUSAL_TEXT, AnswerPolicy, Composition, decide, ranked, render
+from assistant.compose import REFUSAL_TEXT, AnswerPolicy, Composition, combine, decide, ranked, render
 from assistant.diacritics import DiacriticRestorer
 from assistant.frame import QuestionFrame, analyse
 from assistant.corpus import BIGRAMS, DF, PLACES, PROFILE, UNIGRAMS
+from assistant.places import national_names
 from assistant.query import SearchQuery, build_query, content_terms
 from assistant.reranker import FeatureReranker
 from assistant.scoring import TermStats, document_context, forms, local_weights, match
@@ -63,7 +64,7 @@ class Assistant:
             corpus.counts[UNIGRAMS], Counter({tuple(k.split(" ", 1)): n for k, n in corpus.counts[BIGRAMS].items()}))
         # a turn is restored for the query, the frame and the boost: one Viterbi pass
         self._restore = lru_cache(maxsize=1024)(self.restorer.restore)
-        self.places = frozenset(corpus.counts[PLACES])
+        self.places = national_names() | frozenset(corpus.counts[PLACES])  # the gazetteer (places.gazetteer)
         self.reranker_weights = reranker_weights
         self.reranker = FeatureReranker.load(reranker_weights, self.stats) if reranker_weights else None
         self.answer_type = AnswerTypeBoost(answer_type_boost)
@@ -119,7 +120,36 @@ class Assistant:
             chunk = self.retriever.store.chunk(f"{hit.chunk.metadata.get('doc_id')}:0")
             return chunk.text if chunk else ""
 
-        return judge_units(frame, passages, self.checks, first_chunk)
+        similarity = self._similarity if self.policy.semantic_weight > 0 else None
+        return judge_units(frame, passages, self.checks, first_chunk, similarity, self.policy.semantic_weight,
+                           self.policy.semantic_top)
+
+    def _similarity(self, question: str, texts: list[str]):
+        """Cosine similarities of ``texts`` (as passages) to ``question`` (as a query), by the
+        index's encoder (its content-hash cache makes repeated units free)."""
+        import numpy as np
+
+        embeddings = self.retriever.embeddings
+        q = embeddings.encode_query(question)
+        return np.asarray(embeddings.encode_passages(texts)) @ q
+
+    def judge_parts(self, frame: QuestionFrame, passages: list[Hit]) -> list[list[Candidate]]:
+        """:meth:`judge` for the question, or for each of its parts (:attr:`QuestionFrame.parts`)."""
+        if frame.parts and self.policy.split_parts:
+            return [self.judge(part, passages) for part in frame.parts]
+        return [self.judge(frame, passages)]
+
+    def compose(self, frame: QuestionFrame, judged: list[list[Candidate]], best_dense: float,
+                topical: bool = True) -> Composition:
+        """The decision over judged candidates, one list per part (:meth:`judge_parts`)."""
+        if len(judged) == 1:
+            return decide(frame, judged[0], self.policy, best_dense, topical)
+        parts = []
+        for part, candidates in zip(frame.parts, judged):
+            decision = decide(part, candidates, self.policy, best_dense, topical)
+            decision.question = part.turn
+            parts.append(decision)
+        return combine(parts)
 
     def draft(self, question: str, history: list[dict] | None = None, filters: dict | None = None,
               explain: bool = False) -> "Draft":
@@ -130,14 +160,15 @@ class Assistant:
         """
         started = time.perf_counter()
         query, frame = self.understand(question, history)
-        _hits, plain = self._retrieve(query, frame, self.policy.top_k, filters)
+        hits, plain = self._retrieve(query, frame, self.policy.top_k, filters)
         retrieved = time.perf_counter()
-        passages = plain[:self.policy.answer_passages]
-        candidates = self.judge(frame, passages)
+        passages = answer_passages(hits, plain, self.policy)
         best_dense = max((h.dense_score for h in plain), default=0.0)
         # a question of single letters ("a", "x y") has no topic: list markers "a)" are not one
         topical = any(len(t) > 1 for t in content_terms(query.standalone))
-        composition = decide(frame, candidates, self.policy, best_dense, topical)
+        judged = self.judge_parts(frame, passages)
+        composition = self.compose(frame, judged, best_dense, topical)
+        candidates = [c for part in judged for c in part]
         answer = self._answer(query, frame, passages, composition)
         answer.debug.update({"retrieval_ms": round((retrieved - started) * 1000, 1), "best_dense": best_dense,
                              "best_coverage": max((c.match.coverage for c in candidates), default=0.0),
@@ -178,12 +209,29 @@ class Assistant:
         return other
 
 
+def answer_passages(hits: list[Hit], plain: list[Hit], policy: AnswerPolicy) -> list[Hit]:
+    """The passages an answer is composed from: the best ``answer_passages`` without the
+    answer-type boost, then up to ``boosted_passages`` of the boosted search's best that are not
+    among them."""
+    passages = plain[:policy.answer_passages]
+    seen = {h.chunk.id for h in passages}
+    extra = [h for h in hits if h.chunk.id not in seen][:policy.boosted_passages]
+    return passages + extra
+
+
 def judge_units(frame: QuestionFrame, passages: list[Hit], checks: list[Check],
-                header_of: Callable[[Hit], str] | None = None) -> list[Candidate]:
+                header_of: Callable[[Hit], str] | None = None,
+                similarity: Callable[[str, list[str]], Sequence[float]] | None = None,
+                semantic_weight: float = 0.0, semantic_top: int = 12) -> list[Candidate]:
     """The answer units of ``passages`` (:func:`assistant.units.units_of`), each matched against
     ``frame`` (:func:`assistant.scoring.match`) and judged by the ``checks`` that apply, in order;
     a unit failing a hard check is not judged further. ``header_of(hit)`` gives the first chunk
-    of a passage's document, whose signing line answers "… ban hành ngày nào?"."""
+    of a passage's document, whose signing line answers "… ban hành ngày nào?".
+
+    With ``similarity(question, texts)`` (cosines by the dense encoder) and a ``semantic_weight``,
+    the ``semantic_top`` best units by words also score ``semantic_weight`` × their cosine scaled
+    to [0, 1] among them: the encoder reads paraphrase ("sống" for "cư trú") that shared words
+    miss."""
     units: list[Unit] = [u for h, hit in enumerate(passages) for u in units_of(hit, h)]
     if frame.document_facts:  # "… ban hành ngày nào?": the documents' own dates, authors, issuers
         seen: set[str] = set()
@@ -197,9 +245,18 @@ def judge_units(frame: QuestionFrame, passages: list[Hit], checks: list[Check],
     words = [forms(" ".join([u.text, *u.context]), fold) for u in units]
     rank_weights = local_weights(frame.weights, [set(w) for w in words])
     documents = [document_context(hit, fold) for hit in passages]
-    candidates = [Candidate(u, passages[u.hit_index], match(u, frame, documents[u.hit_index], rank_weights, w))
+    candidates = [Candidate(u, passages[u.hit_index], match(u, frame, documents[u.hit_index], rank_weights, w,
+                                                            passages[u.hit_index].chunk.metadata.get("title")))
                   for u, w in zip(units, words)]
     _answer_faq_questions(candidates)
+    if similarity is not None and semantic_weight > 0 and candidates:
+        top = sorted(candidates, key=lambda c: -c.match.score)[:semantic_top]
+        cosines = list(similarity(frame.reading if not frame.follow_up else frame.standalone,
+                                  [c.unit.shown for c in top]))
+        low, high = min(cosines), max(cosines)
+        for c, cosine in zip(top, cosines):
+            scaled = (cosine - low) / (high - low) if high > low else 0.0
+            c.match = replace(c.match, score=c.match.score + semantic_weight * scaled)
     applying = [c for c in checks if c.applies(frame)]
     for candidate in candidates:
         for check in applying:
@@ -274,4 +331,4 @@ def citation_for(number: int, hit: Hit, quote: str) -> Citation:
     return Citation(id=number, chunk_id=hit.chunk.id, title=meta.get("title", ""), source=meta.get("source", ""),
                     quote=quote, score=round(hit.score, 5), so_hieu=meta.get("so_hieu"), date=meta.get("date"),
                     doc_type=meta.get("doc_type"), issuer=meta.get("issuer"),
-                    heading_path=list(hit.chunk.heading_path))
+                    heading_path=list(hit.chunk.heading_path), url=meta.get("url"))

@@ -41,6 +41,8 @@ class AnswerPolicy:
 
     Attributes:
         top_k: passages retrieved; answer_passages: of those, how many are answered from.
+        boosted_passages: how many of the search's best passages (ranked with the answer-type
+            boost) are also answered from when they are not among those.
         max_units: at most this many units in an answer (two when one fact is asked).
         min_coverage: a unit is topical when it covers at least this IDF-weighted share of the
             question's terms.
@@ -57,12 +59,16 @@ class AnswerPolicy:
         stale_days: a news item older than the newest dated source consulted by more than this
             is quoted with its date.
         disabled_checks: names of checks left out (ablations).
+        split_parts: answer each part of a question asking several things on its own.
+        semantic_weight: weight of the dense encoder's question–unit cosine (scaled to [0, 1]
+            among the ``semantic_top`` best units by words) in a unit's score; 0 turns it off.
 
     The defaults are the cross-validated choices reported in docs/evaluation.md.
     """
 
     top_k: int = 5
     answer_passages: int = 4
+    boosted_passages: int = 0
     max_units: int = 3
     min_coverage: float = 0.38
     min_dense: float = 0.78
@@ -73,18 +79,36 @@ class AnswerPolicy:
     partial: bool = True
     stale_days: int = 365
     disabled_checks: frozenset[str] = frozenset()
+    split_parts: bool = True
+    semantic_weight: float = 0.0
+    semantic_top: int = 12
 
 
 @dataclass
 class Composition:
     """The decision for one question: ``status`` (answered / partial / refused), the chosen
     candidates, what a partial answer says is missing, and the reason (English) of a refusal
-    or partial answer."""
+    or partial answer. For a question asking several things, ``parts`` holds one decision per
+    part and ``chosen`` all their units."""
 
     status: str
     chosen: list[Candidate] = field(default_factory=list)
     missing: str = ""
     reason: str = ""
+    parts: list["Composition"] = field(default_factory=list)
+    question: str = ""  # the part of the question this decision answers (for parts)
+
+
+def combine(parts: list[Composition]) -> Composition:
+    """One decision from the decisions of a question's parts: answered when every part is,
+    refused when every part is, partial otherwise (some of it is stated, some not)."""
+    statuses = {p.status for p in parts}
+    status = statuses.pop() if len(statuses) == 1 else "partial"
+    chosen: list[Candidate] = []
+    for p in parts:
+        chosen += [c for c in p.chosen if all(c.text != x.text for x in chosen)]
+    reasons = "; ".join(f"part {i + 1}: {p.reason}" for i, p in enumerate(parts) if p.reason)
+    return Composition(status, chosen, "", reasons, parts)
 
 
 def ranked(candidates: list[Candidate]) -> list[Candidate]:
@@ -152,10 +176,18 @@ def _choose(frame: QuestionFrame, answering: list[Candidate], topical: list[Cand
         if inside and not precise and c.unit.kind in ("list", "record"):
             chosen = [c if x is inside[0] else x for x in chosen if x is inside[0] or x not in inside]
             continue  # a list or record that holds a chosen line replaces it: the whole list answers
-        if inside or any(c.text in x.text for x in chosen) or _same_sentence(c, chosen):
+        if inside or any(c.text in x.text or _near_copy(c.text, x.text) for x in chosen) or _same_sentence(c, chosen):
             continue
         chosen.append(c)
     return chosen
+
+
+def _near_copy(a: str, b: str) -> bool:
+    """The shorter text's words are at least 80 % in the longer (the same provision quoted from
+    two copies of a law, or with its heading run in)."""
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    small = min(len(wa), len(wb))
+    return small > 0 and len(wa & wb) >= 0.8 * small
 
 
 def _same_sentence(c: Candidate, chosen: list[Candidate]) -> bool:
@@ -219,11 +251,20 @@ def dated_prefix(candidate: Candidate, newest: str | None, stale_days: int, toda
 
 
 def render(composition: Composition, numbers: dict[int, int], newest: str | None, policy: AnswerPolicy) -> str:
-    """The answer text of a composition; ``numbers`` maps a hit index to its citation number."""
+    """The answer text of a composition; ``numbers`` maps a hit index to its citation number.
+    A question of several parts gets each part's text in turn (a refused part says so)."""
+    if composition.parts:
+        texts = []
+        for part in composition.parts:
+            if part.status == "refused":
+                texts.append(f"Tài liệu hiện có không có thông tin cho ý “{part.question}”.")
+            else:
+                texts.append(render(part, numbers, newest, policy))
+        return "\n".join(dict.fromkeys(t for t in texts if t))
     lines = []
     for c in composition.chosen:
         text = answer_text(c.unit.shown)
-        prefix = dated_prefix(c, newest, policy.stale_days)
+        prefix = dated_prefix(c, newest, policy.stale_days) if c.unit.kind != "document" else ""
         if prefix:
             text = prefix + text
         note = supersession_note(c.metadata)

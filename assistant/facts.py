@@ -75,13 +75,25 @@ def payments_in(text: str) -> set[str]:
     """The families of the payments ``text`` names ("phụ cấp", "raise" for "vận động" …); a
     payment word after a word that makes it a name ("Cuộc vận động") is none."""
     tokens = lexicon.words(text)
+    written = re.findall(r"\d+(?:[.,]\d+)*|%|\w+", text)  # the same tokens, case kept
     keys = lexicon.folded(tokens)
     found = set()
     for m in payments().find(tokens):
         if m.start and keys[m.start - 1] in _not_after().get(m.phrase, frozenset()):
             continue
+        if len(written) == len(tokens) and _in_name(written, m.start, m.end):
+            continue  # inside a name: "xã Lương Minh" names no salary
         found.add(m.value)
     return found
+
+
+def _in_name(tokens: list[str], start: int, end: int) -> bool:
+    """Tokens ``[start, end)`` are part of a capitalised name: capitalised (not in capitals) and
+    next to another capitalised word ("Lương Minh"), not opening the text."""
+    def titled(i: int) -> bool:
+        return 0 <= i < len(tokens) and tokens[i][:1].isupper() and not tokens[i].isupper()
+
+    return start > 0 and titled(start) and (titled(start - 1) or titled(end))
 
 
 @lru_cache(maxsize=1)
@@ -120,15 +132,34 @@ def has_body_or_person(text: str, question: str = "") -> bool:
     return False
 
 
+_AT = re.compile(r"\b(?:tại|ở|địa chỉ|trụ sở)\s*:?\s+((?:\w+\s+){0,1}\w+)", re.IGNORECASE)
+_ADDRESS = re.compile(r"\bsố\s+\d+[\w/]*\s+(?:đường|phố|ngõ)?\s*[A-ZĐ]|\bphòng\s+\d+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _references() -> lexicon.PhraseTable:
+    return lexicon.table("reference_words")
+
+
 def has_place(text: str, question: str = "") -> bool:
-    """An address or place ("tại Phòng 109", "số 46 Tràng Thi", "ở Hội trường …")."""
-    return bool(_patterns()["place"].search(text))
+    """An address or place: "số 46 Tràng Thi", "phòng 109", or a capitalised name after "tại",
+    "ở", "địa chỉ" ("tại Hội trường Ủy ban", "ở Nhà văn hóa thôn") that is not a part of a
+    document ("tại Điều 1", "ở Mục II": ``lexicon/reference_words.tsv``)."""
+    if _ADDRESS.search(text):
+        return True
+    for m in _AT.finditer(text):
+        name = m.group(1)
+        if name[:1].isupper() and not any(r.start == 0 for r in _references().search(name)):
+            return True
+    return False
 
 
 def has_document_number(text: str, question: str = "") -> bool:
-    """A số hiệu the question does not already give."""
-    asked = {m.group(1) for m in SO_HIEU.finditer(question)}
-    return any(m.group(1) not in asked for m in SO_HIEU.finditer(text))
+    """A số hiệu the question does not already give, even in part ("NQLT 525/2012" gives
+    "525/2012/NQLT/UBTVQH13")."""
+    asked = set(re.findall(r"\d+", " ".join(m.group(1) for m in SO_HIEU.finditer(question))))
+    asked |= {n for n in re.findall(r"(?<![\d/])\d{1,5}(?=/)", question)}
+    return any(re.match(r"\d+", m.group(1)).group(0) not in asked for m in SO_HIEU.finditer(text))
 
 
 def amount_of(family: str, text: str, question: str = "") -> bool:
@@ -180,12 +211,14 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
     if kind is None or kind in OPEN_KINDS:
         return True
     p = _patterns()
-    if kind in ("day", "month", "year", "time", "date", "frequency", "contact"):
+    if kind == "time":  # "7 giờ", "7h30", and in words "bảy giờ sáng"
+        return bool(p["time"].search(text)) or any(m.family == "hour" for m in mentions(text))
+    if kind in ("day", "month", "year", "date", "frequency", "contact"):
         return bool(p[kind].search(text))
     if kind == "deadline":
         return bool(p["date"].search(text)) or holds("duration", text, question)
-    if kind == "duration":
-        return any(m.family in TIME_FAMILIES for m in mentions(text)) or bool(p["date"].search(text))
+    if kind == "duration":  # "03 ngày", "hai năm", "30 tháng": a length of time, not a date
+        return any(m.family in TIME_FAMILIES for m in mentions(text))
     if kind == "amount":
         return amount_of(measure, text, question) if measure else any_number(text)
     if kind == "percent":

@@ -65,6 +65,11 @@ class QuestionFrame:
         follow_up: the standalone question joins an earlier one.
         document_facts: what the question asks of a document itself ("issued", "issuer",
             "author", "number": ``lexicon/document_facts.tsv``).
+        max_idf: the IDF of a term the index never contains (the scale of :func:`salient_terms`).
+        parts: for a question asking several things ("… có mấy xã …, và theo Quyết định 18 thì ai
+            có thẩm quyền …?"), one frame per part (:func:`question_parts`); each part keeps its
+            own kind, places, years, documents and qualifiers, and the other parts' words at half
+            weight. Empty for a question asking one thing.
     """
 
     turn: str
@@ -91,6 +96,7 @@ class QuestionFrame:
     follow_up: bool = False
     document_facts: set[str] = field(default_factory=set)
     max_idf: float = 1.0
+    parts: list["QuestionFrame"] = field(default_factory=list)
 
     @property
     def kind(self) -> str | None:
@@ -110,6 +116,7 @@ class QuestionFrame:
                 "payments": sorted(self.payments), "roles": self.roles, "stance": self.stance,
                 "current": self.current, "refs": self.refs, "follow_up": self.follow_up,
                 "document_facts": sorted(self.document_facts),
+                "parts": [p.turn for p in self.parts],
                 "terms": {t: round(w, 2) for t, w in self.weights.items()}}
 
 
@@ -159,8 +166,14 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
             kinds.append(kind)
     if tokens and tokens[-1] in ("không", "khong") and "yes_no" not in kinds:
         kinds.append("yes_no")
-    if "amount" in kinds and measure is None and _payments_named(reading):
-        measure = "money"
+    agent = next((m for m in found if m.value == "agent"), None)
+    if agent is not None and "person" not in kinds and any(
+            0 <= r.start - agent.end <= 3 for r in lexicon.table("roles").find(tokens, accented=accented)):
+        # "cử ai làm Chủ tịch?" asks a name; "Trưởng ban do ai giới thiệu?" asks who decides
+        kinds[kinds.index("agent")] = "person"
+    if "amount" in kinds and measure is None and (_payments_named(reading) or any(
+            m.value == "money" for m in _measures().find(tokens, accented=accented))):
+        measure = "money"  # "góp tài sản tối thiểu bao nhiêu?", "phụ cấp … là bao nhiêu?"
     return kinds, measure, measure_word
 
 
@@ -191,7 +204,7 @@ def _phrases(name: str, text: str, value: str | None = None) -> list[str]:
 def analyse(turn: str, standalone: str, stats: TermStatistics,
             restore: Callable[[str], str] | None = None,
             known_places: frozenset[str] = frozenset()) -> QuestionFrame:
-    """Analyse one turn.
+    """Analyse one turn, and each of its parts when it asks several things (:attr:`QuestionFrame.parts`).
 
     Args:
         turn: what the user typed this turn.
@@ -200,6 +213,47 @@ def analyse(turn: str, standalone: str, stats: TermStatistics,
         restore: accent restoration for a turn typed without accents.
         known_places: folded place names of the index (:func:`assistant.places.gazetteer`).
     """
+    frame = _analyse(turn, standalone, stats, restore, known_places)
+    pieces = question_parts(frame.reading)
+    if len(pieces) > 1 and not frame.follow_up:
+        for piece in pieces:
+            part = _analyse(piece, piece, stats, None, known_places)
+            own = set(part.weights)
+            # the part's own words count fully, the rest of the question's (its topic) half
+            part.weights = {t: w if t in own else 0.5 * w for t, w in frame.weights.items()}
+            part.terms = list(part.weights)
+            part.accented = frame.accented
+            if not (part.places or part.years or part.refs):
+                # a part that names no place, year or document keeps the question's ("… phường Bắc Cam
+                # Ranh kiểm tra ai, còn giám sát những ai?"); one naming a document has its own scope
+                part.places, part.years = frame.places, frame.years
+            frame.parts.append(part)
+    return frame
+
+
+_PART_BREAK = re.compile(r"\s*(?:[;?]|,\s*(?:và|còn)\b|,|\s+và\s+(?=theo\b|ai\b|bao\b|mấy\b|khi\b|ở\b|người\b|cơ quan\b))\s*",
+                         re.IGNORECASE)
+
+
+def question_parts(reading: str) -> list[str]:
+    """The parts of a question that asks several things, each with its own interrogative:
+    "UBBC gồm bao nhiêu thành viên, ai ra quyết định thành lập?" → ["UBBC gồm bao nhiêu thành
+    viên", "ai ra quyết định thành lập"]. Pieces between commas, "và" and ";" that ask nothing
+    stay with the piece before them (a list of topics is one question); [reading] when it asks
+    one thing."""
+    pieces = [p.strip(" ,;?") for p in _PART_BREAK.split(reading) if p and p.strip(" ,;?")]
+    parts: list[str] = []
+    for piece in pieces:
+        asks = asked_kinds(piece)[0]
+        if parts and (not asks or not asked_kinds(parts[-1])[0]):
+            parts[-1] = f"{parts[-1]}, {piece}"
+        else:
+            parts.append(piece)
+    return parts if len(parts) > 1 else [reading]
+
+
+def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callable[[str], str] | None,
+             known_places: frozenset[str]) -> QuestionFrame:
     turn = normalize_inline(turn)
     standalone = normalize_inline(standalone) or turn
     accented = has_diacritics(standalone)
@@ -229,6 +283,8 @@ def analyse(turn: str, standalone: str, stats: TermStatistics,
     if not places and reading != turn:
         places = question_places(reading, known_places)
     stance_words = _phrases("stances", reading, "stance")
+    if re.search(r"\b(?:đến|tới|vào)\s+(?:năm\s+)?20\d\d\b", reading, re.IGNORECASE):
+        stance_words.append("goal")  # "đến 2030 phải … được bao nhiêu?": a deadline's figure is a target
     return QuestionFrame(
         turn=turn, reading=reading, standalone=standalone, accented=accented, terms=list(weights),
         weights=weights, own_terms=own, asks=asks, measure=measure, measure_word=measure_word,
@@ -245,7 +301,8 @@ def analyse(turn: str, standalone: str, stats: TermStatistics,
 
 
 def _stance(words: list[str]) -> str | None:
-    if "target" in words:
+    """"target" for a question about a goal or plan, "result" for one about what was done."""
+    if "goal" in words or "plan" in words:
         return "target"
     if "result" in words:
         return "result"

@@ -9,7 +9,7 @@ one is replaced by the extractive answer.
 from __future__ import annotations
 
 import logging
-from typing import Iterator
+from typing import AsyncIterator, Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -114,6 +114,14 @@ class LLMGenerator:
     def stream(self, draft: Draft) -> Iterator[str]:
         """Yield the model's text as it is generated (the caller verifies at the end)."""
         for chunk in self.model.stream(build_messages(draft)):
+            if chunk.content:
+                yield str(chunk.content)
+
+    async def astream(self, draft: Draft) -> AsyncIterator[str]:
+        """:meth:`stream` for an event loop. Cancelling the consuming task closes the HTTP
+        request to the model server, which then stops generating (vLLM, llama.cpp and
+        Ollama abort a request whose client has gone)."""
+        async for chunk in self.model.astream(build_messages(draft)):
             if chunk.content:
                 yield str(chunk.content)
 

@@ -18,6 +18,7 @@ from assistant.lexicon import PhraseTable, folded, rows, table, words
 
 # "1.200.000", "05", "2,5", "70%": Vietnamese writes "." between thousands and "," before decimals
 _DIGITS = re.compile(r"^\d{1,3}(?:\.\d{3})+$|^\d+(?:,\d+)?$")
+_DATE = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?(?!\d)|(?<!\d)\d{1,2}[/.-](?:19|20)\d{2}(?!\d)")
 _NEAR = 3  # a measure word at most this many tokens after its number ("100 cử tri", "05 người trở lên")
 
 
@@ -150,6 +151,8 @@ def mentions(text: str, accented: bool | None = None) -> list[NumberMention]:
     tri" gives two mentions, ">= 300" and "<= 4000". Years and dates are numbers too; callers
     keep the ones with the measure family they need.
     """
+    # a date's numbers count nothing ("15/3/2026, xã …" is no count of communes); nor does a year
+    text = _DATE.sub(" ", text)
     tokens = words(text)
     if accented is None:
         accented = any(t != f for t, f in zip(tokens, folded(tokens)))
@@ -160,6 +163,9 @@ def mentions(text: str, accented: bool | None = None) -> list[NumberMention]:
     while i < len(tokens):
         value = digits_value(tokens[i])
         used = 1
+        if value is not None and i and tokens[i - 1] in ("năm", "nam") and 1900 <= value <= 2099:
+            i += 1
+            continue  # "năm 2025" is a year
         needs_measure = False
         if value is None:
             parsed = words_value(tokens[i:], accented)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from assistant import lexicon
+from ingest.gazetteer import admin_units, places as national_places
 from assistant.query import STOPWORDS, abbreviations
 from ingest.normalize import fold_diacritics, has_diacritics, normalize_inline
 from vectorstore.retriever import Hit
@@ -23,19 +24,22 @@ _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 @lru_cache(maxsize=1)
 def _admin() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Administrative words before a place name (``lexicon/admin_units.tsv``, place=yes): as
-    written, folded, and the folded units proper (levels 1–3 and thôn: "khu dân cư văn hóa",
-    "tổ dân phố kiểu mẫu" are often no names, so typed in capitals they are not cut to two words)."""
-    rows = [r for r in lexicon.rows("admin_units") if r["place"] == "yes"]
-    written = frozenset(r["unit"] for r in rows)
-    folded = frozenset(fold_diacritics(r["unit"]) for r in rows)
-    proper = frozenset(fold_diacritics(r["unit"]) for r in rows if len(r["unit"].split()) <= 2)
+    """Administrative words before a place name (``ingest/data/admin_units.tsv``, shared with
+    ingestion's title casing): as written, folded, and the folded units of at most two words
+    ("khu dân cư văn hóa", "tổ dân phố kiểu mẫu" are often no names, so typed in capitals they are
+    not cut to two words)."""
+    units = [" ".join(u) for u in admin_units()]
+    written = frozenset(units)
+    folded = frozenset(fold_diacritics(u) for u in units)
+    proper = frozenset(fold_diacritics(u) for u in units if len(u.split()) <= 2)
     return written, folded, proper
 
 
 @lru_cache(maxsize=1)
-def _not_places() -> frozenset[str]:
-    return frozenset(fold_diacritics(r["word"]) for r in lexicon.rows("name_heads"))
+def _not_places() -> tuple[frozenset[str], frozenset[str]]:
+    """First words of names that are no places (``lexicon/name_heads.tsv``), as written and folded."""
+    words = [r["word"] for r in lexicon.rows("name_heads")]
+    return frozenset(words), frozenset(fold_diacritics(w) for w in words)
 
 
 @lru_cache(maxsize=1)
@@ -94,9 +98,24 @@ def _gazetteer_name() -> re.Pattern:
 
 
 def gazetteer(texts: Iterable[str]) -> frozenset[str]:
-    """Accent-folded, lower-case place names the texts give after an administrative word
-    ("xã Phú Lộc" → "phu loc"): what tells where a name typed in capitals ends ("phu loc"
+    """Accent-folded, lower-case place names: the national list of provinces and cities
+    (:func:`national_names`) and the names the texts give after an administrative word
+    (:func:`corpus_places`). What tells where a name typed in capitals ends ("phu loc"
     is a name, "phu loc lam moi" is not)."""
+    return national_names() | corpus_places(texts)
+
+
+@lru_cache(maxsize=1)
+def national_names() -> frozenset[str]:
+    """Accent-folded, lower-case names of the provinces and cities of the national list
+    (``ingest/data/places.tsv``: "can tho", "ha noi")."""
+    return frozenset(fold_diacritics(p.name.lower()) for p in national_places())
+
+
+def corpus_places(texts: Iterable[str]) -> frozenset[str]:
+    """Accent-folded, lower-case place names the texts give after an administrative word of
+    ``ingest/data/admin_units.tsv`` ("xã Phú Lộc" → "phu loc"); the part of
+    :func:`gazetteer` that an index counts per chunk (assistant/corpus.py)."""
     names: set[str] = set()
     for text in texts:
         for m in _gazetteer_name().finditer(text):
@@ -150,6 +169,9 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
     raw = normalize_inline(question).split()
     words = [w.strip(".,;:!?()“”\"'") for w in raw]
     folded = [fold_diacritics(w.lower()) for w in words]
+    # in a question Typed In Title Case a capital says nothing: a function word ends a name there;
+    # elsewhere every capitalised syllable is part of it ("huyện Đông Anh": "anh" is also "you")
+    titled = sum(_is_name_word(w) for w in words) > 0.6 * max(1, len(words))
     names: list[tuple[str | None, str]] = []
     chained = False  # a name ended right before this position
     i = 0
@@ -162,13 +184,21 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
                 break
         if not marker_len and _in(words[i:i + 1], _PLACE_PREPOSITIONS, _PLACE_PREPOSITIONS_FOLDED):
             marker_len = 1
+        national = _national_name_at(words, i + marker_len)
+        body = i > 0 and not marker_len and words[i - 1].isupper() and len(words[i - 1]) > 1  # "HĐND Quảng Ninh"
+        if national and not body and (marker_len or i == 0 or _is_name_word(words[i])):
+            # a province or city of the national list, whatever words it shares ("Cần Thơ": "cần")
+            if not chained:
+                names.append((kind, " ".join(words[i + marker_len:i + marker_len + national])))
+            chained, i = True, i + marker_len + national
+            continue
         start = i + marker_len if marker_len else (0 if i == 0 else -1)
         # after "xã", "tỉnh"… any capitalised run is a place ("xã Đoàn Kết"); elsewhere not a body's name
-        if start >= 0 and start < len(words) and (minimum == 1 or folded[start] not in _not_places()):
+        if start >= 0 and start < len(words) and (minimum == 1 or not _in(words[start:start + 1], *_not_places())):
             end = start
             while end < len(words) and end - start < _MAX_NAME_WORDS and _is_name_word(words[end]) \
                     and not _in(words[end:end + 1], _admin()[0], _admin()[1]) \
-                    and words[end].lower() not in STOPWORDS:
+                    and not (titled and words[end].lower() in STOPWORDS):
                 end += 1
                 if raw[end - 1][-1] in ".,;:!?)”\"'":
                     break  # punctuation ends a name
@@ -180,6 +210,22 @@ def place_mentions(question: str) -> list[tuple[str | None, str]]:
         chained = False  # any other word between two names ("và", "ở") makes them separate
         i += 1
     return names
+
+
+@lru_cache(maxsize=1)
+def _national_names() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(fold_diacritics(p.name.lower()).split()) for p in national_places())
+
+
+def _national_name_at(words: list[str], i: int) -> int:
+    """How many of ``words`` from ``i`` spell a province or city of the national list as a name
+    (capitalised), 0 if none."""
+    for n in (4, 3, 2):
+        chunk = words[i:i + n]
+        if len(chunk) == n and all(_is_name_word(w) or w.isupper() for w in chunk) \
+                and tuple(fold_diacritics(w.lower()) for w in chunk) in _national_names():
+            return n
+    return 0
 
 
 def years_named(question: str) -> list[str]:

@@ -43,9 +43,10 @@ def _families() -> tuple[_Family, ...]:
     return tuple(sorted(out, key=lambda f: -len(f.marker)))
 
 
-def _numeral(tokens: list[str]) -> str | None:
+def _numeral(tokens: list[str], written: str = "") -> str | None:
     """A round or term as digits: "ba" → "3", "mười hai" → "12", "XII" → "12", "12" → "12";
-    None for "mấy" / "bao nhiêu" (the question asks it) or no number."""
+    None for "mấy" / "bao nhiêu" (the question asks it) or no number. A Roman numeral counts
+    only written in capitals (``written``: the token as typed): "vì" is no VI."""
     if not tokens:
         return None
     first = tokens[0]
@@ -55,7 +56,7 @@ def _numeral(tokens: list[str]) -> str | None:
         return str(int(first))
     if first in _ORDINALS:
         return _ORDINALS[first]
-    if first and all(c in _ROMAN for c in first):
+    if first and all(c in _ROMAN for c in first) and written.isupper():
         values = [_ROMAN[c] for c in first]
         return str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))
     parsed = words_value(tokens, accented=False, ordinal=True)
@@ -83,7 +84,7 @@ def qualifiers(text: str) -> dict[str, set[str]]:
                 rest, start = tokens[max(0, i - 1):i], max(0, i - 1)
             value = None
             if family.values is None:
-                value = _numeral(rest)
+                value = _numeral(rest, raw[start] if start < len(raw) else "")
             else:
                 for option in family.values:
                     if tuple(rest[:len(option)]) == option:

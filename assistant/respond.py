@@ -4,14 +4,29 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import AsyncIterator, Iterator, Union
 
-from assistant.answer import Assistant
+import anyio.to_thread
+
+from assistant.answer import Assistant, Draft, citation_for
 from assistant.llm import LLMGenerator, finish
-from assistant.types import Answer
+from assistant.types import Answer, Citation
 
 _PIECE = re.compile(r"\S+\s*")
 _WORDS_PER_PIECE = 4
+
+
+@dataclass
+class Sources:
+    """The passages the answer is drawn from, known as soon as retrieval is done: the
+    first event of a stream, so a client shows progress (and can show the sources) while a
+    model is still thinking. ``generating`` is True when an LLM writes the answer; its
+    final citations are then those of these passages it cites, by the same numbers. For an
+    extractive answer or a refusal they are the answer's own citations."""
+
+    citations: list[Citation]
+    generating: bool
+    query: str = ""
 
 
 @dataclass
@@ -37,7 +52,7 @@ class Final:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-Event = Union[Delta, Reset, Final]
+Event = Union[Sources, Delta, Reset, Final]
 
 
 def pieces(text: str, words: int = _WORDS_PER_PIECE) -> Iterator[str]:
@@ -63,12 +78,14 @@ class Responder:
         self.assistant = assistant
         self.generator = generator
 
-    def respond(self, question: str, history: list[dict] | None = None, filters: dict | None = None) -> Final:
-        """The whole answer for one turn (``filters``: see :meth:`Assistant.search`)."""
+    def respond(self, question: str, history: list[dict] | None = None, filters: dict | None = None,
+                explain: bool = False) -> Final:
+        """The whole answer for one turn (``filters``: see :meth:`Assistant.search`; ``explain``:
+        see :meth:`Assistant.draft`)."""
         started = time.perf_counter()
-        draft = self.assistant.draft(question, history, filters)
+        draft = self.assistant.draft(question, history, filters, explain)
         timings = {"retrieval_ms": draft.answer.debug.get("retrieval_ms", 0.0)}
-        if self.generator is None or draft.answer.status != "answered":
+        if not self._generates(draft):
             return Final(draft.answer, _mode(draft.answer),
                          {**timings, "total_ms": _ms(started)})
         generated = time.perf_counter()
@@ -77,15 +94,13 @@ class Responder:
 
     def stream(self, question: str, history: list[dict] | None = None,
                filters: dict | None = None) -> Iterator[Event]:
-        """Events for one turn: deltas (possibly a reset and new deltas), then :class:`Final`."""
+        """Events for one turn: :class:`Sources`, deltas (possibly a reset and new deltas),
+        then :class:`Final`. Blocking; :meth:`astream` is the form for servers."""
         started = time.perf_counter()
         draft = self.assistant.draft(question, history, filters)
-        timings = {"retrieval_ms": draft.answer.debug.get("retrieval_ms", 0.0)}
-        if self.generator is None or draft.answer.status != "answered":
-            for piece in pieces(draft.answer.answer):
-                yield Delta(piece)
-            yield Final(draft.answer, _mode(draft.answer),
-                        {**timings, "total_ms": _ms(started)})
+        yield self._sources(draft)
+        if not self._generates(draft):
+            yield from self._extractive(draft, started)
             return
         generated = time.perf_counter()
         streamed: list[str] = []
@@ -96,11 +111,61 @@ class Responder:
             answer, mode = finish(draft, "".join(streamed))
         except Exception:  # noqa: BLE001 - the extractive answer is always there
             answer, mode = draft.answer, "fallback:llm_error"
-        if answer.answer != "".join(streamed).strip():
+        yield from self._settle(draft, answer, mode, "".join(streamed), started, generated)
+
+    async def astream(self, question: str, history: list[dict] | None = None,
+                      filters: dict | None = None) -> AsyncIterator[Event]:
+        """The events of :meth:`stream`, for an event loop: retrieval and verification run in
+        a worker thread, the model is read asynchronously. Cancelling the consumer (a client
+        that went away) cancels the request to the model at once, even before its first
+        token, instead of letting it run to its end."""
+        started = time.perf_counter()
+        draft = await anyio.to_thread.run_sync(self.assistant.draft, question, history, filters)
+        yield self._sources(draft)
+        if not self._generates(draft):
+            for event in self._extractive(draft, started):
+                yield event
+            return
+        generated = time.perf_counter()
+        streamed: list[str] = []
+        try:
+            async for text in self.generator.astream(draft):
+                streamed.append(text)
+                yield Delta(text)
+            answer, mode = await anyio.to_thread.run_sync(finish, draft, "".join(streamed))
+        except Exception:  # noqa: BLE001 - the extractive answer is always there (cancellation is not an Exception)
+            answer, mode = draft.answer, "fallback:llm_error"
+        for event in self._settle(draft, answer, mode, "".join(streamed), started, generated):
+            yield event
+
+    def _generates(self, draft: Draft) -> bool:
+        """A model writes the answer: one is configured and the draft answers (a refusal or a
+        partial answer is never sent to it)."""
+        return self.generator is not None and draft.answer.status == "answered"
+
+    def _sources(self, draft: Draft) -> Sources:
+        if not self._generates(draft):
+            return Sources(list(draft.answer.citations), False, draft.query.standalone)
+        return Sources([citation_for(n, hit, "") for n, hit in enumerate(draft.passages, 1)], True,
+                       draft.query.standalone)
+
+    @staticmethod
+    def _extractive(draft: Draft, started: float) -> Iterator[Event]:
+        for piece in pieces(draft.answer.answer):
+            yield Delta(piece)
+        yield Final(draft.answer, _mode(draft.answer),
+                    {"retrieval_ms": draft.answer.debug.get("retrieval_ms", 0.0), "total_ms": _ms(started)})
+
+    @staticmethod
+    def _settle(draft: Draft, answer: Answer, mode: str, streamed: str, started: float,
+                generated: float) -> Iterator[Event]:
+        """A reset and the replacement text when the answer is not what was streamed, then Final."""
+        if answer.answer != streamed.strip():
             yield Reset()
             for piece in pieces(answer.answer):
                 yield Delta(piece)
-        yield Final(answer, mode, {**timings, "generation_ms": _ms(generated), "total_ms": _ms(started)})
+        yield Final(answer, mode, {"retrieval_ms": draft.answer.debug.get("retrieval_ms", 0.0),
+                                   "generation_ms": _ms(generated), "total_ms": _ms(started)})
 
 
 def _mode(answer) -> str:

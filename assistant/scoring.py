@@ -89,7 +89,7 @@ class Match:
 
 
 def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: dict[str, float] | None = None,
-          words: list[str] | None = None) -> Match:
+          words: list[str] | None = None, unit_title: str | None = None) -> Match:
     """Score ``unit`` against ``frame``'s terms.
 
     Args:
@@ -97,11 +97,13 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
         rank_weights: weights for the score's coverage part (default the frame's); the returned
             coverage always uses the frame's weights.
         words: the unit's and its context's syllables as :func:`forms` gives them, when computed.
+        unit_title: the title of the unit's document (a unit that is only the title is discounted).
     Returns:
         coverage: the weighted share of the question's terms present; score: the coverage by
         ``rank_weights`` plus 0.5 × the weighted share of adjacent term pairs present. A unit
         that is itself a question is discounted (× 0.3: a FAQ's "Hỏi: …?" is not its answer), as
-        are fragments under 4 words and lines in capitals (a title names a document; × 0.5).
+        are fragments under 4 words, lines in capitals and the document's own title (a title names a
+        document; × 0.5).
     """
     fold = not frame.accented
     if words is None:
@@ -130,6 +132,8 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
     letters = [c for c in unit.text if c.isalpha()]
     if len(own) >= 6 and sum(c.isupper() for c in letters) > 0.8 * len(letters):
         score *= 0.5
+    elif unit.text.strip().lower() == str(unit_title or "").strip().lower():
+        score *= 0.5  # the document's own title names it, it answers nothing
     return Match(score, coverage, frozenset(present))
 
 

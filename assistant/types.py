@@ -24,6 +24,7 @@ class Citation:
     doc_type: str | None = None
     issuer: str | None = None
     heading_path: list[str] = field(default_factory=list)
+    url: str | None = None
 
 
 @dataclass

@@ -30,6 +30,7 @@ from vectorstore.retriever import Hit
 LONG_SENTENCE = 320
 CLAUSE_TARGET = 220  # characters a clause aims at when a long sentence is cut
 _CLAUSE_BREAK = re.compile(r"(?<=[;,:])\s+|\s+(?=(?:và|nhưng|đồng thời|trong đó|bao gồm|gồm)\s)")
+_SIGNING_LINE = re.compile(r"^[^,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\.?$", re.IGNORECASE)
 _RECORD_LINE = re.compile(r"^\s*([^:|]{2,40}?)\s*:\s+(\S.*)$")
 
 
@@ -176,8 +177,10 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
             header = block.cells or [c.strip() for c in line.split(" | ")]
             continue
         if kind == "table_row":
-            if not known and not header:
-                header = block.cells  # the first row of a table stored without blocks is its header
+            if not header and not block.header:
+                # the first row of a table whose header is not marked (a DOCX without "repeat as
+                # header row", a table stored without blocks) names its columns
+                header = block.cells or [c.strip() for c in line.split(" | ")]
             row = block if block.header or header is block.cells else replace(block, header=header)
             context = [block.label, " | ".join(row.header)] + ([lead_in] if lead_in else []) + heading_texts()
             add(line, "row", context, block, _row_display(row))
@@ -202,6 +205,8 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
             continue
         # a paragraph (also a caption, footnote or text box: read as text)
         items.clear()
+        if _SIGNING_LINE.match(line):
+            continue  # "Đắk Lắk, ngày 18 tháng 11 năm 2025" dates the document (document_units), no event
         _add_text(add, line, "sentence", heading_texts(), block)
         if line.rstrip().endswith(":"):
             lead_in = line

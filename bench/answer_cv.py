@@ -30,20 +30,22 @@ sys.path.insert(0, str(ROOT))
 
 from api.components import open_assistant  # noqa: E402
 from api.config import Settings  # noqa: E402
-from assistant.answer import Assistant  # noqa: E402
-from assistant.compose import AnswerPolicy, decide  # noqa: E402
+from assistant.answer import Assistant, answer_passages  # noqa: E402
+from assistant.compose import AnswerPolicy  # noqa: E402
 from assistant.eval import EvalReport, load_questions, objective, result_of, retrieval_of  # noqa: E402
 from assistant.query import content_terms  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 RESULTS = ROOT / "bench" / "results" / "answer_cv.json"
 GRID = {
-    "min_coverage": [0.30, 0.34, 0.38, 0.42, 0.46, 0.50],
+    "min_coverage": [0.30, 0.35, 0.40, 0.45, 0.50],
     "typed_floor": [0.4, 0.6, 0.8],
-    "min_dense": [0.76, 0.78, 0.80],
+    "min_dense": [0.76, 0.80],
     "relative_floor": [0.8, 0.9, 1.01],
     "salient_share": [0.5, 0.6, 0.7, 0.8, 2.0],
     "partial": [True, False],
+    "boosted_passages": [0, 2],
+    "semantic_weight": [0.0, 0.3],
 }
 CHECKS = ["condition", "year", "qualifier", "document", "scope", "kind", "subject", "role", "bound", "stance",
           "definition", "salience"]
@@ -57,7 +59,8 @@ class Prepared:
     file: str
     fold: int
     hits: list  # top 10 of the search, for retrieval metrics
-    passages: list  # what the answer is composed from
+    plain: list  # the top passages without the answer-type boost
+    boosted: list  # the top passages with it
     frame: object
     query: object
     best_dense: float
@@ -87,48 +90,55 @@ def prepare(assistant: Assistant, questions: list[tuple[str, dict]]) -> list[Pre
         history = q.get("history") or None
         query, frame = assistant.understand(q["question"], history)
         hits, _plain = assistant._retrieve(query, frame, 10, None)
-        _hits, plain = assistant._retrieve(query, frame, policy.top_k, None)
-        prepared.append(Prepared(q, file, fold, hits, plain[:policy.answer_passages], frame, query,
+        boosted, plain = assistant._retrieve(query, frame, policy.top_k, None)
+        prepared.append(Prepared(q, file, fold, hits, plain, boosted, frame, query,
                                  max((h.dense_score for h in plain), default=0.0),
                                  any(len(t) > 1 for t in content_terms(query.standalone)), retrieval_of(q, hits)))
     return prepared
 
 
 class Judged:
-    """Judged candidates per question, cached per (salience threshold, disabled checks)."""
+    """Judged candidates per question (one list per part), cached per (salience threshold,
+    disabled checks, boosted passages, parts split)."""
 
     def __init__(self, assistant: Assistant, prepared: list[Prepared]) -> None:
         self.assistant = assistant
         self.prepared = prepared
         self._cache: dict[tuple, list] = {}
 
-    def get(self, share: float, disabled: frozenset[str]) -> list:
-        key = (share, disabled)
+    def get(self, policy: AnswerPolicy) -> list:
+        key = (policy.salient_share, policy.disabled_checks, policy.boosted_passages, policy.split_parts,
+               policy.semantic_weight)
         if key not in self._cache:
-            judge = self.assistant.with_policy(replace(self.assistant.policy, salient_share=share,
-                                                       disabled_checks=disabled))
-            self._cache[key] = [judge.judge(p.frame, p.passages) for p in self.prepared]
+            judge = self.assistant.with_policy(policy)
+            self._cache[key] = [judge.judge_parts(p.frame, self.passages(p, policy)) for p in self.prepared]
         return self._cache[key]
+
+    @staticmethod
+    def passages(p: Prepared, policy: AnswerPolicy) -> list:
+        return answer_passages(p.boosted, p.plain, policy)
 
 
 def run(assistant: Assistant, judged: Judged, policy: AnswerPolicy, members: list[int]):
     """Question results of ``members`` (indices into the prepared list) under ``policy``."""
-    candidates = judged.get(policy.salient_share, policy.disabled_checks)
+    candidates = judged.get(policy)
     answering = assistant.with_policy(policy)
     results = []
     for i in members:
         p = judged.prepared[i]
-        composition = decide(p.frame, candidates[i], policy, p.best_dense, p.topical)
-        answer = answering._answer(p.query, p.frame, p.passages, composition)
+        composition = answering.compose(p.frame, candidates[i], p.best_dense, p.topical)
+        answer = answering._answer(p.query, p.frame, judged.passages(p, policy), composition)
         results.append(result_of(p.question, p.hits, answer, p.retrieval))
     return results
 
 
-def tune(assistant: Assistant, judged: Judged, members: list[int], disabled: frozenset[str]) -> tuple[AnswerPolicy, float]:
+def tune(assistant: Assistant, judged: Judged, members: list[int], disabled: frozenset[str],
+         grid: dict | None = None) -> tuple[AnswerPolicy, float]:
     """The grid point with the best objective on ``members`` (ties: shorter median answer)."""
+    grid = grid or GRID
     best: tuple[float, float, AnswerPolicy] | None = None
-    keys = list(GRID)
-    for values in itertools.product(*(GRID[k] for k in keys)):
+    keys = list(grid)
+    for values in itertools.product(*(grid[k] for k in keys)):
         policy = replace(assistant.policy, **dict(zip(keys, values)), disabled_checks=disabled)
         metrics = EvalReport(run(assistant, judged, policy, members)).to_dict()
         key = (objective(metrics), -(metrics["answer_chars_median"] or 0))
@@ -138,18 +148,19 @@ def tune(assistant: Assistant, judged: Judged, members: list[int], disabled: fro
     return best[2], best[0]
 
 
-def cross_validate(assistant: Assistant, judged: Judged, disabled: frozenset[str] = frozenset()) -> dict:
+def cross_validate(assistant: Assistant, judged: Judged, disabled: frozenset[str] = frozenset(),
+                   grid: dict | None = None) -> dict:
     prepared = judged.prepared
     halves = [[i for i, p in enumerate(prepared) if p.fold == f] for f in (0, 1)]
     held_out = [None] * len(prepared)
     chosen = []
     for tuned_on in (0, 1):
-        policy, tuned_objective = tune(assistant, judged, halves[tuned_on], disabled)
+        policy, tuned_objective = tune(assistant, judged, halves[tuned_on], disabled, grid)
         test = halves[1 - tuned_on]
         for i, result in zip(test, run(assistant, judged, policy, test)):
             held_out[i] = result
         chosen.append({"tuned_on_fold": tuned_on, "objective_on_tuning_half": round(tuned_objective, 4),
-                       **{k: getattr(policy, k) for k in GRID}})
+                       **{k: getattr(policy, k) for k in (grid or GRID)}})
     report = {"held_out": _summary(EvalReport(held_out).to_dict()), "chosen": chosen, "by_file": {}}
     for file in dict.fromkeys(p.file for p in prepared):
         rows = [r for r, p in zip(held_out, prepared) if p.file == file]
@@ -189,9 +200,14 @@ def main() -> None:
     result = {"grid": GRID, "questions": [f.name for f in files], "defaults": cross_validate(assistant, judged)}
     print(json.dumps(result["defaults"]["held_out"], ensure_ascii=False), flush=True)
     if args.ablate:
-        result["ablations"] = {}
+        # each check left out and the thresholds re-tuned, on a grid narrowed to the values the
+        # main run chose in either fold (so that an ablation costs minutes, not an hour)
+        chosen = result["defaults"]["chosen"]
+        narrow = {k: sorted({c[k] for c in chosen}) for k in GRID}
+        result["ablation_grid"] = narrow
+        result["ablations"] = {"(none)": cross_validate(assistant, judged, frozenset(), narrow)["held_out"]}
         for check in CHECKS:
-            report = cross_validate(assistant, judged, frozenset({check}))
+            report = cross_validate(assistant, judged, frozenset({check}), narrow)
             result["ablations"][check] = report["held_out"]
             print(check, json.dumps(report["held_out"], ensure_ascii=False), flush=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--out", type=Path, default=Path("bench/results/fuzz_api.json"))
     args = parser.parse_args()
-    with served(args.index, MTTQ_ENVIRONMENT="development") as url:
+    with served(args.index) as url:  # served in environment "test", where the fixed admin key below works
         proc = subprocess.run(
             [str(Path(sys.executable).with_name("schemathesis")), "run", f"{url}/openapi.json",
              "--checks", "not_a_server_error", "--max-examples", str(args.max_examples), "--seed", str(args.seed),

@@ -6,7 +6,8 @@ import logging
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -14,9 +15,11 @@ from ingest.chunking import TokenCounter, approx_token_count, chunk_document, do
 from ingest.errors import IngestError
 from ingest.injection import looks_like_instruction
 from ingest.loaders import SUPPORTED_SUFFIXES, Loaded, load_file
-from ingest.metadata import extract_metadata
+from ingest.metadata import clean_author, extract_metadata, find_date, is_issuer_line, sentence_case
 from ingest.normalize import normalize_text
-from ingest.types import Chunk, Document, FileStatus
+from ingest.revisions import find_replaces
+from ingest.structure import read_tsv, recognise
+from ingest.types import Block, Chunk, Document, FileStatus
 
 log = logging.getLogger(__name__)
 _SKIP_NAMES = {"SOURCES.md", "README.md"}
@@ -54,45 +57,110 @@ def display_path(path: Path) -> str:
 _HEADER_BLOCK = re.compile(r"CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Độc lập\s*-\s*Tự do|^Số\s*:|^[-_=\s]+$", re.IGNORECASE)
 
 
-def _fallback_title(loaded: Loaded, paragraphs: list[str], path: Path) -> str:
-    """The format's own title, else the first short line that is not part of the
-    official header block (issuer | national motto, "Số: …"), else the file name."""
-    if loaded.title:
-        return loaded.title
-    for para in paragraphs[:8]:
-        if len(para) <= 200 and not _HEADER_BLOCK.search(para) and len(paragraphs) > 1:
-            return para
-    return path.stem.replace("_", " ")
+@lru_cache(maxsize=1)
+def _placeholder_titles() -> list[re.Pattern]:
+    return [re.compile(row["pattern"], re.IGNORECASE) for row in read_tsv("placeholder_titles.tsv")]
+
+
+def is_placeholder_title(title: str) -> bool:
+    """True for a title that names no document: an editor's default ("Word Document",
+    "Document1"), a template's, a file name (patterns in ``ingest/data/placeholder_titles.tsv``)."""
+    return any(p.search(title.strip()) for p in _placeholder_titles())
+
+
+def _reads_as_title(para: str) -> bool:
+    """A line that can name its document: short (≤ 30 words, ≤ 200 characters), not a
+    sentence (no final full stop) and not cut short ("… NÂNG CAO –")."""
+    return len(para) <= 200 and len(para.split()) <= 30 and not para.endswith((".", "-", "–", "—"))
+
+
+def _fallback_title(paragraphs: list[str], file_name: str) -> str:
+    """The first of the first eight lines that reads as a title, header block lines
+    (issuer, motto, "Số: …", datelines, table rows) skipped; else the file name without its
+    suffix (separators as spaces)."""
+    if len(paragraphs) > 1:
+        for para in paragraphs[:8]:
+            header = _HEADER_BLOCK.search(para) or " | " in para or find_date(para) or is_issuer_line(para)
+            if not header and _reads_as_title(para):
+                return para
+    return re.sub(r"[_\-]+", " ", file_name.rsplit(".", 1)[0]).strip()
+
+
+def _choose_title(declared: str, found: str, property_title: str, paragraphs: list[str], file_name: str) -> str:
+    """The document's title: one its format declares in the text (Markdown ``#``, HTML
+    ``<title>``/``<h1>``), else its own heading (type line + trích yếu), else a file property
+    that is not a placeholder, else its first line that reads as a title, else its file
+    name. A title in capitals is written in sentence case, names kept (``sentence_case``)."""
+    title = declared or found
+    if not title and property_title and not is_placeholder_title(property_title):
+        title = property_title  # a file property: a fallback only (it goes stale)
+    title = title or _fallback_title(paragraphs, file_name)
+    letters = [c for c in title if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters) and len(letters) > 3:
+        cased = sentence_case(title, paragraphs)
+        title = cased[:1].upper() + cased[1:]
+    return title
+
+
+def _clean(text: str) -> str:
+    return normalize_text(text).replace("\n", " ")
+
+
+def normalise_blocks(blocks: list[Block]) -> list[Block]:
+    """The loader's blocks with NFC, single-line text (also labels, values, cells and
+    headers); blocks left empty are dropped and ``index``/``parent`` renumbered (a parent
+    that was dropped becomes -1). Headings and list items are then recognised
+    (:func:`ingest.structure.recognise`) and instruction-like text flagged."""
+    kept: list[Block] = []
+    new_index: dict[int, int] = {}
+    for i, block in enumerate(blocks):
+        text = _clean(block.text)
+        if not text:
+            continue
+        new_index[i] = len(kept)
+        kept.append(replace(block, text=text, label=_clean(block.label), value=_clean(block.value),
+                            cells=[_clean(c) for c in block.cells], header=[_clean(h) for h in block.header],
+                            flags=list(block.flags)))
+    for block in kept:
+        block.parent = new_index.get(block.parent, -1)
+    out = recognise(kept)
+    for block in out:
+        if looks_like_instruction(block.text) and "instruction_like" not in block.flags:
+            block.flags.append("instruction_like")
+    return out
 
 
 def build_document(path: Path, fmt: str, loaded: Loaded, source: str | None = None) -> Document:
     """Normalise what a loader returned and attach metadata.
 
     Raises:
-        IngestError: ``no_text`` when nothing readable is left after normalisation.
+        IngestError: ``empty`` when nothing readable is left after normalisation.
     """
-    kept: list[str] = []
-    headings: dict[int, int] = {}
-    for i, para in enumerate(loaded.paragraphs):
-        clean = normalize_text(para).replace("\n", " ")
-        if clean:
-            if i in loaded.headings:
-                headings[len(kept)] = loaded.headings[i]
-            kept.append(clean)
-    if not kept:
+    blocks = normalise_blocks(loaded.blocks)
+    if not blocks:
         raise IngestError("empty", "no readable text (empty or only whitespace)")
-    declared_title = normalize_text(loaded.title).replace("\n", " ")
+    kept = [b.text for b in blocks]
+    declared_title = _clean(loaded.title)
     found = extract_metadata(kept, declared_title)
     shown = source or display_path(path)
     metadata: dict = {"source": shown, "format": fmt, "file_name": shown.rsplit("/", 1)[-1]}
     metadata.update({k: v for k, v in loaded.metadata.items() if isinstance(v, (str, int, float))})
+    property_title = _clean(str(metadata.pop("property_title", "")))
+    if metadata.get("author"):
+        author = clean_author(_clean(str(metadata["author"])))
+        if author:
+            metadata["author"] = author
+        else:
+            del metadata["author"]
     metadata.update(found)
-    if declared_title:
-        metadata["title"] = declared_title
-    metadata.setdefault("title", _fallback_title(loaded, kept, path))
+    metadata["title"] = _choose_title(declared_title, found.get("title", ""), property_title, kept,
+                                      metadata["file_name"])
+    replaces = find_replaces(kept, metadata.get("doc_type"))
+    if replaces:
+        metadata["replaces"] = replaces
     if "doc_type" not in metadata:
         metadata["doc_type"] = "Bài viết" if fmt in ("html", "txt") else "Tài liệu"
-    return Document(text="\n".join(kept), metadata=metadata, headings=headings)
+    return Document(text="\n".join(kept), metadata=metadata, blocks=blocks)
 
 
 @dataclass
@@ -159,6 +227,8 @@ def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = ap
         notes.append(f"page(s) {doc.metadata['pages_needing_ocr']} have no text layer — OCR required")
     if doc.metadata.get("ocr_pages"):
         notes.append(f"page(s) {doc.metadata['ocr_pages']} read by OCR")
+    if doc.metadata.get("docx_parts_read"):
+        notes.append(f"{doc.metadata['docx_parts_read']} text read and indexed")
     if doc.metadata.get("legacy_encoding"):
         notes.append(f"converted from {doc.metadata['legacy_encoding'].upper()} to Unicode")
     if flagged:

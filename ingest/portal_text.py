@@ -14,7 +14,7 @@ _BULLET = re.compile(r"^\s*[•·▪►»\-\*]\s*")
 _CHROME_PHRASES = (
     "trang nhất", "đang truy cập", "tổng lượt truy cập", "lượt truy cập", "những tin mới hơn",
     "những tin cũ hơn", "tin liên quan", "tin cùng chuyên mục", "các tin khác", "đăng nhập",
-    "xem bản:", "click để đánh giá", "khách viếng thăm", "máy chủ tìm kiếm", "bản quyền thuộc",
+    "xem bản:", "click để đánh giá", "đang tải văn bản", "khách viếng thăm", "máy chủ tìm kiếm", "bản quyền thuộc",
 )
 # Lines that end the article: what follows is related links, ratings or site footer.
 _END_MARKERS = re.compile(

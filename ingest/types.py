@@ -81,22 +81,25 @@ class Document:
     Attributes:
         text: NFC text, paragraphs separated by a single ``\\n``; no other newlines.
         metadata: title, source, format and, when found, ``so_hieu``, ``date``
-            (ISO ``YYYY-MM-DD``), ``doc_type``, ``issuer``.
-        headings: for each paragraph index that starts a section, its heading level
-            (1 = coarsest). Filled by loaders that know structure (Markdown ``#``);
-            the chunker adds what it recognises in the text itself (Chương, Điều…).
+            (ISO ``YYYY-MM-DD``), ``doc_type``, ``issuer``, ``author``, ``replaces``.
         blocks: one :class:`Block` per paragraph (``blocks[i].text == paragraphs[i]``,
-            ``blocks[i].index == i``), or empty when the loader gives no structure.
+            ``blocks[i].index == i``), or empty for a document built from bare text (the
+            chunker then recognises headings and list items in the text itself, with
+            :func:`ingest.structure.recognise`).
     """
 
     text: str
     metadata: dict[str, Any]
-    headings: dict[int, int] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[str]:
         return self.text.split("\n") if self.text else []
+
+    @property
+    def headings(self) -> dict[int, int]:
+        """Paragraph index → heading level (1 = coarsest) of the heading blocks."""
+        return {b.index: b.level for b in self.blocks if b.kind == "heading"}
 
 
 @dataclass

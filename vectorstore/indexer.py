@@ -9,6 +9,7 @@ from typing import Callable, Iterable, Sequence
 from ingest.pipeline import IngestResult, display_path, file_sha256, ingest_paths
 from ingest.types import Chunk, FileStatus
 from vectorstore.embeddings import EmbeddingModel
+from vectorstore.errors import IndexMismatchError
 from vectorstore.stores import create_store, describe, open_store, store_exists
 from vectorstore.update import apply_change, encode_chunks
 
@@ -39,15 +40,25 @@ def build_index(paths: Iterable[Path], index_dir: Path | str, embeddings: Embedd
 
     Incremental when an index exists: a file whose path and content hash (SHA-256) are
     already indexed is skipped (``unchanged``); a changed file replaces its old chunks;
-    a file whose exact bytes are indexed under another path is skipped (``duplicate``);
+    a file whose exact bytes are indexed under another path, or come earlier in the same
+    batch, is skipped (``duplicate``);
     documents from other paths stay, unless ``prune`` drops those whose file is gone.
     Only new chunks are encoded. The previous version stays live until the new one is
     complete. Callbacks: ``on_file(status)`` per file, ``on_chunks(total new)``,
     ``on_embedded(n)`` per encoded batch. ``index_path`` is None when nothing changed.
+
+    Raises:
+        IndexMismatchError: the existing index was built with another encoder than
+            ``embeddings`` (its vectors and the new ones would not be comparable).
     """
     started = time.perf_counter()
     max_tokens = embeddings.max_tokens - _PREFIX_MARGIN
     previous = open_store(index_dir) if store_exists(index_dir) else None
+    built_with = previous.manifest.get("embedding_model") if previous else None
+    if built_with and built_with != embeddings.model_id:
+        raise IndexMismatchError(f"the index at {describe(index_dir)} was built with {built_with!r}: new chunks "
+                                 f"cannot be encoded with {embeddings.model_id!r}; use the same encoder "
+                                 f"({previous.manifest.get('embedding_spec') or built_with}) or a new index")
     by_source: dict[str, tuple[str, set[str]]] = {}
     by_hash: dict[str, str] = {}
     for meta in previous.documents() if previous else []:
@@ -55,17 +66,21 @@ def build_index(paths: Iterable[Path], index_dir: Path | str, embeddings: Embedd
         docs.add(meta.get("doc_id", ""))
         by_hash.setdefault(meta.get("sha256", ""), meta.get("source", ""))
     seen_sources: set[str] = set()
+    batch_hashes: dict[str, str] = {}  # files of this batch: the same rule holds inside it
 
     def skip(path: Path) -> FileStatus | None:
         source = display_path(path)
         seen_sources.add(source)
-        if not previous or not path.is_file():
-            return None
+        if not path.is_file() or path.stat().st_size == 0:
+            return None  # (an empty file is reported as empty, not as a copy of another)
         digest = file_sha256(path)
-        if by_source.get(source, ("", set()))[0] == digest:
+        if previous and by_source.get(source, ("", set()))[0] == digest:
             return FileStatus(source, "skipped", reason="unchanged", message="already indexed, content unchanged")
-        if digest in by_hash and by_hash[digest] != source:
-            return FileStatus(source, "skipped", reason="duplicate", message=f"same bytes as {by_hash[digest]}")
+        first = by_hash.get(digest) if previous else None
+        first = first if first and first != source else batch_hashes.get(digest)
+        if first and first != source:
+            return FileStatus(source, "skipped", reason="duplicate", message=f"same bytes as {first}")
+        batch_hashes.setdefault(digest, source)
         return None
 
     result = ingest_paths(list(paths), count_tokens=embeddings.count_tokens, max_tokens=max_tokens,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ingest.normalize import fold_diacritics
+from ingest.revisions import supersessions
 from ingest.types import Block, Chunk
 from vectorstore.embeddings import EmbeddingModel
 from vectorstore.stores.base import ChunkStore
@@ -27,14 +28,16 @@ _NEAR_COPY = 0.9
 
 
 def _superseded(chunks: list[Chunk]) -> set[int]:
-    """Chunks of documents that a later-dated document with the same số hiệu replaces."""
-    latest: dict[str, str] = {}
+    """Chunks of documents that a newer one supersedes (:func:`ingest.revisions.supersessions`:
+    the same số hiệu with a later date, a stated replacement "… này thay thế …", or a later
+    version of the same title); which newer one is ``supersessions`` of the same metadata."""
+    documents: dict[str, dict] = {}
     for c in chunks:
-        so_hieu, issued = c.metadata.get("so_hieu"), c.metadata.get("date")
-        if so_hieu and issued and issued > latest.get(so_hieu, ""):
-            latest[so_hieu] = issued
-    return {i for i, c in enumerate(chunks)
-            if c.metadata.get("so_hieu") in latest and (c.metadata.get("date") or "") < latest[c.metadata["so_hieu"]]}
+        documents.setdefault(c.metadata.get("doc_id", ""), c.metadata)
+    older = supersessions(documents)
+    return {i for i, c in enumerate(chunks) if c.metadata.get("doc_id", "") in older}
+
+
 _CACHED_CHUNKS = 50_000
 _REFERENCE_DEPTH = 10  # a named document lends its best chunks, not all of them, to the fusion
 SECTION_CHARS = 4000  # a section up to this size is returned whole; longer ones by their start and the hit's neighbourhood
@@ -124,13 +127,12 @@ class HybridRetriever:
         return chunk
 
     def superseded(self) -> set[str]:
-        """Documents that a later-dated document with the same số hiệu replaces (doc ids;
-        recomputed when the store changes)."""
+        """Documents that a newer one supersedes (doc ids; :func:`ingest.revisions.supersessions`
+        over the store's documents, one entry each; recomputed when the store changes)."""
         version = self.store.version()
         if self._superseded_docs is None or self._superseded_docs[0] != version:
-            docs = self.store.documents()
-            heads = [Chunk(id=str(d.get("doc_id")), text="", heading_path=[], metadata=d) for d in docs]
-            self._superseded_docs = (version, {str(docs[i].get("doc_id")) for i in _superseded(heads)})
+            documents = {str(d.get("doc_id", "")): d for d in self.store.documents()}
+            self._superseded_docs = (version, set(supersessions(documents)))
         return self._superseded_docs[1]
 
     def _signature(self, i: int) -> frozenset[str]:
@@ -139,9 +141,9 @@ class HybridRetriever:
         return self._signatures[i]
 
     def _distinct(self, ranked: list[int]) -> list[int]:
-        """``ranked`` without chunks of superseded documents (the same số hiệu exists with a
-        later date) and without near-copies (word-set Jaccard ≥ 0.9) of a better-ranked
-        chunk from another document, e.g. the same law as .doc and .pdf."""
+        """``ranked`` without chunks of superseded documents (see :meth:`superseded`) and
+        without near-copies (word-set Jaccard ≥ 0.9) of a better-ranked chunk from another
+        document, e.g. the same law as .doc and .pdf."""
         kept: list[int] = []
         superseded = self.superseded()
         for i in ranked:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import asdict
 from typing import AsyncIterator
 
 from fastapi import APIRouter, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
-from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import MessagesDep, MetricsDep, ResponderDep
 from api.schemas import ChatRequest, ChatResponse
 from api.security import RateLimited
-from assistant.respond import Delta, Final, Reset
+from assistant.respond import Delta, Final, Reset, Sources
 
 router = APIRouter(tags=["chat"])
 log = logging.getLogger(__name__)
@@ -28,15 +29,20 @@ def _event(name: str, data: dict) -> ServerSentEvent:
 
 
 async def stream_events(body: ChatRequest, request: Request) -> AsyncIterator[ServerSentEvent]:
-    """``delta`` {text} …, (``reset`` {} and new deltas), ``citations`` {citations, refused},
-    ``done`` {message_id, refused, mode}; or ``error`` {detail} on failure."""
+    """``meta`` {mode, sources, query} as soon as retrieval is done, then ``delta`` {text} …,
+    (``reset`` {} and new deltas), ``citations`` {citations, refused, status}, ``done`` {message_id, status,
+    refused, mode}; or ``error`` {detail} on failure. A client that goes away cancels this
+    generator, and with it the request to the LLM."""
     responder = request.app.state.responder
     history = [t.model_dump() for t in body.history]
     try:
         filters = body.filters.model_dump() if body.filters else None
-        async for event in iterate_in_threadpool(responder.stream(body.question, history, filters)):
+        async for event in responder.astream(body.question, history, filters):
             if isinstance(event, Delta):
                 yield _event("delta", {"text": event.text})
+            elif isinstance(event, Sources):
+                yield _event("meta", {"mode": "generating" if event.generating else "extractive",
+                                      "sources": [asdict(c) for c in event.citations], "query": event.query})
             elif isinstance(event, Reset):
                 yield _event("reset", {})
             elif isinstance(event, Final):
@@ -44,8 +50,10 @@ async def stream_events(body: ChatRequest, request: Request) -> AsyncIterator[Se
                 request.app.state.metrics.observe_answer(event.mode, answer.refused, event.timings)
                 message_id = await run_in_threadpool(request.app.state.messages.record, body.question, answer,
                                                      event.mode)
-                yield _event("citations", {"citations": answer.to_dict()["citations"], "refused": answer.refused})
-                yield _event("done", {"message_id": message_id, "refused": answer.refused, "mode": event.mode})
+                yield _event("citations", {"citations": answer.to_dict()["citations"], "refused": answer.refused,
+                                           "status": answer.status})
+                yield _event("done", {"message_id": message_id, "refused": answer.refused, "status": answer.status,
+                                      "mode": event.mode})
     except Exception:  # noqa: BLE001 - the client gets a clean event, the log the details
         log.exception("streaming answer failed")
         yield _event("error", {"detail": "Đã có lỗi khi tạo câu trả lời. Vui lòng thử lại."})
@@ -66,10 +74,12 @@ async def chat(body: ChatRequest, request: Request, responder: ResponderDep, mes
         return _sse(body, request)
     history = [t.model_dump() for t in body.history]
     filters = body.filters.model_dump() if body.filters else None
-    final = await run_in_threadpool(responder.respond, body.question, history, filters)
+    final = await run_in_threadpool(responder.respond, body.question, history, filters, body.explain)
     metrics.observe_answer(final.mode, final.answer.refused, final.timings)
     message_id = await run_in_threadpool(messages.record, body.question, final.answer, final.mode)
-    return ChatResponse.model_validate({**final.answer.to_dict(), "message_id": message_id, "mode": final.mode})
+    debug = final.answer.debug.get("explain") if body.explain else None
+    return ChatResponse.model_validate({**final.answer.to_dict(), "message_id": message_id, "mode": final.mode,
+                                        "debug": debug})
 
 
 @router.post("/v1/chat/stream", responses={200: {"content": {"text/event-stream": {}}}})

@@ -1,12 +1,14 @@
-"""Admin document management: ``/v1/documents`` (upload, list, get, delete)."""
+"""Admin document management: ``/v1/documents`` (upload, replace, list, get, delete)."""
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from typing import Annotated
+from urllib.parse import unquote, urlsplit
 
-from fastapi import APIRouter, HTTPException, Request, Response, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
+from api.documents import BY_NAME, ReplaceTargetError
 from api.security import AdminOnly
 
 router = APIRouter(tags=["documents (admin)"])
@@ -34,14 +36,24 @@ def _manager(request: Request):
     return manager
 
 
-@router.post("/v1/documents", status_code=202)
-async def upload_document(request: Request, file: UploadFile, _admin: AdminOnly) -> dict:
-    """Upload one document; it is ingested in the background (poll ``GET /v1/documents/{id}``).
+def _public_url(url: str | None) -> str | None:
+    """The document's public address as given at upload: http(s) with a host, or 422."""
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2048 or any(c.isspace() for c in url):
+        raise HTTPException(status_code=422, detail="Trường \"url\" phải là địa chỉ http:// hoặc https:// "
+                                                    "của văn bản (tối đa 2048 ký tự).")
+    return url
 
-    The size limit (``MTTQ_MAX_UPLOAD_BYTES``) is enforced while the body streams in (413).
-    """
+
+async def _receive(request: Request, file: UploadFile, replaces: str | None, url: str | None) -> dict:
     manager = _manager(request)
-    job, path = manager.new_job(uploaded_name(file))
+    try:
+        job, path = manager.new_job(uploaded_name(file), replaces=replaces, url=_public_url(url))
+    except ReplaceTargetError:
+        raise HTTPException(status_code=404, detail="Không tìm thấy tài liệu cần thay thế.") from None
     limit = request.app.state.settings.max_upload_bytes
     size = 0
     with open(path, "wb") as out:
@@ -56,6 +68,31 @@ async def upload_document(request: Request, file: UploadFile, _admin: AdminOnly)
     job.size = size
     manager.submit(job)
     return job.public()
+
+
+@router.post("/v1/documents", status_code=202)
+async def upload_document(request: Request, file: UploadFile, _admin: AdminOnly,
+                          replace: Annotated[bool, Form(description="Replace the one indexed document "
+                                                                    "with this file name")] = False,
+                          url: Annotated[str | None, Form(description="The document's public address")] = None
+                          ) -> dict:
+    """Upload one document; it is ingested in the background (poll ``GET /v1/documents/{id}``).
+
+    A document is replaced only when asked: ``replace=true`` (the one document with this file
+    name), or ``PUT /v1/documents/{id}``. Otherwise an upload whose name is taken is kept
+    beside the other under a numbered name ("ke-hoach (2).md"). The size limit
+    (``MTTQ_MAX_UPLOAD_BYTES``) is enforced while the body streams in (413).
+    """
+    return await _receive(request, file, BY_NAME if replace else None, url)
+
+
+@router.put("/v1/documents/{doc_id}", status_code=202)
+async def replace_document(doc_id: str, request: Request, file: UploadFile, _admin: AdminOnly,
+                           url: Annotated[str | None, Form(description="The document's public address")] = None
+                           ) -> dict:
+    """Replace the document ``doc_id`` with a new file (ingested in the background like an
+    upload; the old document leaves the index when the new one is in). 404 if unknown."""
+    return await _receive(request, file, doc_id, url)
 
 
 @router.get("/v1/documents")

@@ -9,10 +9,14 @@ from api.schemas import HealthResponse
 router = APIRouter(tags=["health"])
 
 
+@router.head("/healthz", include_in_schema=False)  # uptime checks send HEAD
 @router.get("/healthz", response_model=HealthResponse)
 async def healthz(assistant: AssistantDep) -> HealthResponse:
+    """``status`` is ``ok``, or ``empty`` while the index has no passage (a service started
+    without an index, to be filled through the admin API): it answers, and refuses."""
     manifest = assistant.retriever.store.manifest
-    return HealthResponse(status="ok", chunks=int(manifest.get("chunk_count", 0)),
+    chunks = int(manifest.get("chunk_count", 0))
+    return HealthResponse(status="ok" if chunks else "empty", chunks=chunks,
                           documents=int(manifest.get("document_count", 0)),
                           embedding_model=str(manifest.get("embedding_model", "")),
                           index_created_at=manifest.get("created_at"))

@@ -2,20 +2,39 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import unquote_to_bytes
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AssistantDep
 from api.schemas import IsoDate, SearchHitPublic, SearchResponse
 from api.security import RateLimited
+from api.validation import readable_text
 
 router = APIRouter(tags=["search"])
 
 
+def _query(value: str) -> str:
+    return readable_text(value, "Câu truy vấn")
+
+
+def utf8_query_string(request: Request) -> None:
+    """400 when a percent-encoded query parameter is not UTF-8 (``?q=%FF%FE``): decoded
+    leniently it would become U+FFFD characters and match arbitrary passages."""
+    try:
+        unquote_to_bytes(request.scope.get("query_string", b"").replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(status_code=400, detail="Tham số truy vấn không phải văn bản UTF-8 hợp lệ "
+                                                    f"(byte 0x{exc.object[exc.start]:02X}): hãy mã hóa URL "
+                                                    "bằng UTF-8.") from None
+
+
 @router.get("/v1/search", response_model=SearchResponse)
-async def search(assistant: AssistantDep, _limit: RateLimited,
-                 q: Annotated[str, Query(min_length=1, max_length=1000, description="Câu truy vấn")],
+async def search(assistant: AssistantDep, _limit: RateLimited, _utf8: Annotated[None, Depends(utf8_query_string)],
+                 q: Annotated[str, Query(min_length=1, max_length=1000, description="Câu truy vấn"),
+                              AfterValidator(_query)],
                  k: Annotated[int, Query(ge=1, le=50)] = 5,
                  doc_type: Annotated[str | None, Query(max_length=60, description="Loại văn bản")] = None,
                  issuer: Annotated[str | None, Query(max_length=200, description="Cơ quan ban hành")] = None,

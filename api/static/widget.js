@@ -29,7 +29,9 @@
       thinking: "Đang tìm trong tài liệu…", sources: "Nguồn", up: "Câu trả lời hữu ích", down: "Câu trả lời chưa đúng",
       thanks: "Cảm ơn bạn đã góp ý.", failed: "Không kết nối được với máy chủ hỏi đáp. Vui lòng thử lại sau.",
       busy: "Bạn gửi quá nhiều câu hỏi. Vui lòng thử lại sau ít phút.", suggestions: "Câu hỏi gợi ý",
-      log: "Nội dung trò chuyện"
+      log: "Nội dung trò chuyện", notEnabled: "Trợ lý hỏi đáp chưa được bật cho trang web này.",
+      writing: "Đang soạn câu trả lời từ tài liệu…", source: "Nguồn",
+      cut: "Câu hỏi dài quá 1000 ký tự: phần dán vào đã được cắt bớt, chỉ giữ 1000 ký tự đầu."
     },
     en: {
       open: "Open Q&A", close: "Close Q&A", reset: "New conversation", send: "Send question",
@@ -38,7 +40,9 @@
       thinking: "Searching the documents…", sources: "Sources", up: "Helpful answer", down: "Wrong answer",
       thanks: "Thank you for your feedback.", failed: "Cannot reach the Q&A server. Please try again later.",
       busy: "Too many questions. Please try again in a few minutes.", suggestions: "Suggested questions",
-      log: "Conversation"
+      log: "Conversation", notEnabled: "The Q&A assistant is not enabled for this website.",
+      writing: "Writing the answer from the documents…", source: "Source",
+      cut: "Questions are limited to 1000 characters: the pasted text was cut to its first 1000."
     }
   };
   var t = TEXT[data.lang === "en" ? "en" : "vi"];
@@ -51,6 +55,7 @@
     "Cuộc vận động Toàn dân đoàn kết xây dựng nông thôn mới là gì?").split("|")
     .map(function (s) { return s.trim(); }).filter(Boolean).slice(0, 4);
   var storeKey = "mttq-widget:" + apiBase;
+  var MAX_QUESTION = 1000;  // the server's limit (README, "Limits")
   // an icon, not an emoji: emoji fonts are missing on many office PCs
   var THUMB = '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="currentColor">' +
     '<path d="M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6V3a1.5 1.5 0 0 0-.4-1L13 1 6.6 7.4A2 2 0 0 0 6 ' +
@@ -71,9 +76,11 @@
     "display:flex;flex-direction:column;overflow:hidden;}",
     ".panel[hidden]{display:none;}",
     "header{background:var(--c);color:var(--tc);padding:10px 12px;display:flex;align-items:center;gap:8px;}",
-    "header h2{flex:1;font-size:16px;font-weight:600;line-height:1.3;}",
-    "header button{color:var(--tc);font-size:13px;padding:6px 8px;border-radius:6px;}",
+    "header h2{flex:1;min-width:0;font-size:16px;font-weight:600;line-height:1.3;white-space:nowrap;",
+    "overflow:hidden;text-overflow:ellipsis;}",
+    "header button{color:var(--tc);font-size:13px;padding:6px 8px;border-radius:6px;flex-shrink:0;white-space:nowrap;}",
     "header button:hover{background:rgba(255,255,255,.18);}",
+    ".reset svg{display:none;}",
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:10px;background:#f6f8fa;}",
     ".msg{padding:8px 12px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word;max-width:92%;}",
     ".bot{background:#fff;border:1px solid #d0d7de;align-self:flex-start;}",
@@ -83,6 +90,10 @@
     ".cites{margin-top:8px;padding-top:6px;border-top:1px solid #d8dee4;font-size:13px;white-space:normal;list-style:none;}",
     ".cites li{margin-top:6px;}",
     ".cites a{color:#0b57d0;text-decoration:underline;font-weight:600;}",
+    ".text a.ref{color:#0b57d0;text-decoration:none;font-weight:600;font-size:.85em;vertical-align:super;line-height:0;}",
+    ".text a.ref:hover{text-decoration:underline;}",
+    ".note{font-size:13px;color:#7d4e00;background:#fff8c5;padding:4px 10px;border-top:1px solid #d4a72c;}",
+    ".note[hidden]{display:none;}",
     ".cites q{display:block;color:#424a53;font-style:italic;margin-top:2px;}",
     ".meta{color:#57606a;}",
     ".rate{margin-top:6px;display:flex;gap:6px;align-items:center;font-size:13px;color:#57606a;}",
@@ -96,7 +107,10 @@
     ".send{background:var(--c);color:var(--tc);border-radius:8px;padding:0 14px;font-weight:600;font-size:14px;}",
     ".send:disabled{opacity:.6;cursor:wait;}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;}",
-    "@media (max-width:480px){.panel{position:fixed;left:8px;right:8px;bottom:80px;width:auto;height:calc(100vh - 96px);}}"
+    // phones: the open panel is a full-screen sheet (nothing of the page, nor the launcher, shows under it)
+    "@media (max-width:480px){.panel{position:fixed;top:0;left:0;right:0;bottom:0;width:100%;height:100%;",
+    "border-radius:0;box-shadow:none;}.open .launcher{display:none;}header{padding:8px 6px 8px 12px;}",
+    ".reset .label{display:none;}.reset svg{display:block;}header button{padding:8px 10px;}}"
   ].join("");
 
   var host = document.createElement("div");
@@ -118,17 +132,22 @@
   var panel = el("div", "panel", { id: "mttq-panel", role: "dialog", "aria-label": title, hidden: "" });
   var header = el("header");
   var heading = el("h2", null, {}, title);
-  var resetButton = el("button", null, { type: "button" }, t.reset);
+  var resetButton = el("button", "reset", { type: "button", "aria-label": t.reset, title: t.reset });
+  // a "+" icon stands for the label on phones, so that the title keeps its room
+  resetButton.innerHTML = '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="currentColor">' +
+    '<path d="M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z"/></svg>';
+  resetButton.appendChild(el("span", "label", {}, t.reset));
   var closeButton = el("button", null, { type: "button", "aria-label": t.close }, "✕");
   header.append(heading, resetButton, closeButton);
   var log = el("div", "log", { role: "log", "aria-live": "polite", "aria-label": t.log });
   var form = el("form");
   var label = el("label", "sr", { for: "mttq-q" }, t.input);
-  var input = el("textarea", null, { id: "mttq-q", rows: "1", maxlength: "1000",
+  var input = el("textarea", null, { id: "mttq-q", rows: "1", maxlength: String(MAX_QUESTION),
     placeholder: data.placeholder || t.placeholder, "aria-label": t.input });
   var send = el("button", "send", { type: "submit", "aria-label": t.send }, t.send.split(" ")[0]);
   form.append(label, input, send);
-  panel.append(header, log, form);
+  var note = el("div", "note", { role: "status", hidden: "" });
+  panel.append(header, log, note, form);
   root.append(panel, launcher);
 
   var messages = load();
@@ -155,8 +174,27 @@
       .map(function (m) { return { role: m.role, content: m.content.slice(0, 4000) }; });
   }
 
+  // the passage page highlights the quoted span (?q=) and shows the document's public address
   function sourceHref(c) {
-    return /^https?:\/\//.test(c.source || "") ? c.source : apiBase + "/v1/passages/" + encodeURIComponent(c.chunk_id);
+    var href = apiBase + "/v1/passages/" + encodeURIComponent(c.chunk_id);
+    return c.quote ? href + "?q=" + encodeURIComponent(c.quote.slice(0, 300)) : href;
+  }
+
+  // the answer text with each [n] a link to citation n (when there is one)
+  function renderText(node, text, citations) {
+    var byId = {};
+    (citations || []).forEach(function (c) { byId[c.id] = c; });
+    var parts = String(text || "").split(/\[(\d+)\]/);
+    parts.forEach(function (part, i) {
+      if (i % 2 === 0) {
+        if (part) node.appendChild(document.createTextNode(part));
+        return;
+      }
+      var c = byId[part];
+      if (!c) { node.appendChild(document.createTextNode("[" + part + "]")); return; }
+      node.appendChild(el("a", "ref", { href: sourceHref(c), target: "_blank", rel: "noopener noreferrer",
+        "aria-label": t.source + " " + part + ": " + (c.title || ""), title: c.title || "" }, "[" + part + "]"));
+    });
   }
 
   function renderCitations(node, citations) {
@@ -204,7 +242,10 @@
     var cls = "msg " + (message.role === "user" ? "user" : "bot") + (message.refused ? " refused" : "") +
       (message.error ? " error" : "");
     var node = el("div", cls);
-    node.appendChild(el("div", "text", {}, message.content));
+    var text = el("div", "text");
+    if (message.role === "assistant" && !message.error) renderText(text, message.content, message.citations);
+    else text.textContent = message.content;
+    node.appendChild(text);
     if (message.role === "assistant") {
       renderCitations(node, message.citations);
       renderRating(node, message);
@@ -287,6 +328,13 @@
       body: JSON.stringify({ question: question, history: previous })
     }).then(function (res) {
       if (res.status === 429) throw new Error(t.busy);
+      if (res.status === 403) {
+        if (window.console) {
+          console.warn("[mttq-widget] " + apiBase + " refused this page's origin (" + location.origin +
+            "): add it to the server's MTTQ_CORS_ORIGINS setting to enable the assistant here.");
+        }
+        throw new Error(t.notEnabled);
+      }
       if (!res.ok || !res.body) {
         return res.json().then(function (b) { throw new Error(b.detail || t.failed); },
           function () { throw new Error(t.failed); });
@@ -296,7 +344,9 @@
       var buffer = "";
       var done = false;
       function onEvent(name, payload) {
-        if (name === "delta") {
+        if (name === "meta") {
+          if (payload.mode === "generating" && !started) textNode.textContent = t.writing;
+        } else if (name === "delta") {
           if (!started) { started = true; answer.content = ""; }
           answer.content += payload.text;
           textNode.textContent = answer.content;
@@ -340,6 +390,7 @@
 
   function open() {
     panel.hidden = false;
+    root.classList.add("open");
     launcher.setAttribute("aria-expanded", "true");
     launcher.setAttribute("aria-label", t.close);
     renderAll();
@@ -348,6 +399,7 @@
 
   function close() {
     panel.hidden = true;
+    root.classList.remove("open");
     launcher.setAttribute("aria-expanded", "false");
     launcher.setAttribute("aria-label", t.open);
     launcher.focus();
@@ -365,8 +417,29 @@
     event.preventDefault();
     var q = input.value;
     input.value = "";
+    showNote("");
     ask(q);
   });
+  // a paste longer than the limit is cut to it (as maxlength would, silently): say so
+  input.addEventListener("paste", function (event) {
+    var data = event.clipboardData || window.clipboardData;
+    var pasted = data ? data.getData("text") : "";
+    var start = input.selectionStart, end = input.selectionEnd;
+    var room = MAX_QUESTION - (input.value.length - (end - start));
+    if (pasted.length <= room) return;
+    event.preventDefault();
+    input.setRangeText(pasted.slice(0, Math.max(room, 0)), start, end, "end");
+    showNote(t.cut);
+  });
+  input.addEventListener("input", function () {
+    if (!note.hidden && input.value.length < MAX_QUESTION) showNote("");
+  });
+
+  function showNote(text) {
+    note.textContent = text;
+    note.hidden = !text;
+  }
+
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();

@@ -11,20 +11,29 @@ PRECISE = frozenset({"amount", "percent", "day", "month", "year", "date", "time"
 
 
 @lru_cache(maxsize=1)
-def _targets() -> lexicon.PhraseTable:
-    return lexicon.PhraseTable((r["phrase"], r["stance"]) for r in lexicon.rows("stances") if r["stance"] == "target")
+def _intentions() -> lexicon.PhraseTable:
+    return lexicon.PhraseTable((r["phrase"], r["stance"]) for r in lexicon.rows("stances")
+                               if r["stance"] in ("goal", "plan", "norm"))
+
+
+def stances_of(text: str) -> set[str]:
+    """"goal" when ``text`` states a target ("phấn đấu", "mục tiêu", "chỉ tiêu" …), "plan" when it
+    states an intention ("kế hoạch", "dự kiến", "sẽ" …), "norm" when a rule ("phải")."""
+    return {m.value for m in _intentions().search(text)}
 
 
 def states_target(text: str) -> bool:
-    """``text`` states a plan or target ("phấn đấu", "mục tiêu", "chỉ tiêu", "dự kiến" …)."""
-    return bool(_targets().search(text))
+    """``text`` states a goal or a plan."""
+    return bool(stances_of(text))
 
 
 class StanceCheck(Check):
-    """For a question asking a precise fact that is not itself about a plan ("Năm 2025 xã đã làm
-    mới bao nhiêu km đường?", "Xã có bao nhiêu hộ nghèo?"), a unit that states a target — in its
-    own words or its nearest context (a row's headers "Chỉ tiêu", a list's lead-in "Mục tiêu …")
-    — does not answer; a partial answer may say that the documents give only the target."""
+    """For a question asking a precise fact that is not itself about a plan, a unit that states a
+    goal — in its own words or its nearest context (a row's headers "Chỉ tiêu", a list's lead-in
+    "Mục tiêu …") — does not answer ("Xã có bao nhiêu hộ nghèo?" is not answered by "giảm còn 12
+    hộ nghèo" under "Mục tiêu"); for one asking a result ("đã làm mới được bao nhiêu km?"), neither
+    does a plan ("dự kiến", "kế hoạch"). A partial answer may say that the documents give only the
+    target or plan."""
 
     name = "stance"
 
@@ -32,7 +41,11 @@ class StanceCheck(Check):
         return frame.stance != "target" and frame.kind in PRECISE
 
     def check(self, candidate: Candidate, frame: QuestionFrame) -> Verdict:
+        # a result is neither a goal, a plan nor a rule ("phải …"); a neutral question's fact no goal
+        refuted = {"goal", "plan", "norm"} if frame.stance == "result" else {"goal"}
         for layer in [candidate.text, *candidate.unit.context[:2]]:
-            if states_target(layer):
-                return self.fail("states a target or plan, not a result", "kết quả thực hiện (chỉ có mục tiêu, kế hoạch)")
+            found = stances_of(layer) & refuted
+            if found:
+                return self.fail(f"states a {'/'.join(sorted(found))}, not a result",
+                                 "kết quả thực hiện (chỉ có mục tiêu, kế hoạch)")
         return self.ok()

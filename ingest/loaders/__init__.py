@@ -1,4 +1,4 @@
-"""One loader per format. Each turns a file into :class:`Loaded` paragraphs.
+"""One loader per format. Each turns a file into :class:`Loaded` blocks.
 
 ``load_file`` picks the loader by file suffix and raises :class:`ingest.IngestError`
 with a reason code when a file cannot be read.
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ingest.errors import IngestError
+from ingest.types import Block
 
 
 @dataclass
@@ -17,17 +18,36 @@ class Loaded:
     """What a loader extracted, before normalisation and metadata.
 
     Attributes:
-        paragraphs: text blocks in reading order (may still contain odd spacing).
-        title: a title the format itself declares (HTML ``<title>``, Markdown ``#``), or "".
-        headings: paragraph index → heading level (1 = coarsest) for structure the
-            format marks explicitly.
+        blocks: one :class:`~ingest.types.Block` per line of text in reading order (text may
+            still contain odd spacing or newlines; ``index``/``parent`` refer to positions in
+            this list). A loader that knows nothing of a line's role emits a ``paragraph``;
+            headings and list items in plain text are recognised later, once, by
+            :func:`ingest.structure.recognise`.
+        title: a title the format itself declares (HTML ``<title>``, Markdown ``#``, a DOCX
+            core property), or "". It is a fallback: the document's own heading wins.
         metadata: extra fields the format provides (e.g. ``date`` from HTML).
     """
 
-    paragraphs: list[str]
+    blocks: list[Block] = field(default_factory=list)
     title: str = ""
-    headings: dict[int, int] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_paragraphs(cls, paragraphs: list[str], title: str = "",
+                        metadata: dict[str, Any] | None = None) -> "Loaded":
+        """Plain ``paragraph`` blocks, one per text."""
+        blocks = [Block(text=p, index=i) for i, p in enumerate(paragraphs)]
+        return cls(blocks=blocks, title=title, metadata=dict(metadata or {}))
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The blocks' texts, in order."""
+        return [b.text for b in self.blocks]
+
+    @property
+    def headings(self) -> dict[int, int]:
+        """Block index → level of the blocks the format marks as headings."""
+        return {i: b.level for i, b in enumerate(self.blocks) if b.kind == "heading"}
 
 
 def _registry() -> dict[str, tuple[str, Callable[[Path], Loaded]]]:

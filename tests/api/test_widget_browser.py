@@ -23,7 +23,7 @@ QUESTION = "Nhiệm kỳ của Ban giám sát đầu tư của cộng đồng x�
 
 @pytest.fixture(scope="module")
 def app_url(assistant, tmp_path_factory):
-    settings = Settings(environment="development", data_dir=tmp_path_factory.mktemp("data"),
+    settings = Settings(environment="test", data_dir=tmp_path_factory.mktemp("data"),
                         rate_limit_per_minute=10_000, rate_limit_burst=10_000)
     server = ServerThread(create_app(settings, assistant=assistant)).start()
     yield f"http://127.0.0.1:{server.port}"
@@ -81,8 +81,49 @@ def test_demo_page_streams_an_answer_with_citation_links(page, app_url):
         link.click()
     source = opened.value
     source.wait_for_load_state()
-    assert "30 tháng" in source.inner_text("article")
-    assert "huong-dan-giam-sat-cong-dong-an-binh.pdf" in source.inner_text("table")
+    assert "30 tháng" in " ".join(source.locator("article mark").all_inner_texts())  # the quoted span, highlighted
+    assert "07/HD-MTTQ-BTT" in source.inner_text("table")
+    assert "samples/" not in source.content() and ".pdf" not in source.inner_text("table")  # no server path
+
+
+def test_citation_markers_in_the_answer_are_links(page, app_url):
+    _open(page, f"{app_url}/demo")
+    answer = _ask(page, QUESTION)
+    markers = answer.locator(".text a.ref")
+    assert markers.count() >= 1 and markers.first.inner_text() == "[1]"
+    listed = answer.locator(".cites a").first.get_attribute("href")
+    assert markers.first.get_attribute("href") == listed and "?q=" in listed
+    assert markers.first.get_attribute("aria-label").startswith("Nguồn 1: Hướng dẫn")
+    with page.context.expect_page() as opened:
+        markers.first.click()
+    opened.value.wait_for_load_state()
+    assert "30 tháng" in " ".join(opened.value.locator("mark").all_inner_texts())
+    page.reload()  # kept for the tab: the markers are links again after a reload
+    page.wait_for_selector("#mttq-widget", state="attached")
+    page.click(".launcher")
+    assert page.locator(".msg.bot .text a.ref").count() >= 1
+
+
+def test_a_long_paste_is_cut_and_the_panel_says_so(page, app_url):
+    _open(page, f"{app_url}/demo")
+    page.fill("textarea", "Câu hỏi: ")
+    page.evaluate("""() => {
+        const input = document.querySelector('#mttq-widget').shadowRoot.querySelector('textarea');
+        input.focus(); input.setSelectionRange(input.value.length, input.value.length);
+        const data = new DataTransfer(); data.setData('text/plain', 'nhiệm kỳ '.repeat(200));
+        input.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true})); }""")
+    value = page.locator("textarea").input_value()
+    assert len(value) == 1000 and value.startswith("Câu hỏi: nhiệm kỳ")
+    note = page.locator(".note")
+    assert note.is_visible() and "cắt bớt" in note.inner_text() and "1000" in note.inner_text()
+    page.keyboard.press("Backspace")
+    assert note.is_hidden()
+    page.fill("textarea", "")
+    page.evaluate("""() => {
+        const input = document.querySelector('#mttq-widget').shadowRoot.querySelector('textarea');
+        const data = new DataTransfer(); data.setData('text/plain', ' ngắn');
+        input.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true})); }""")
+    assert note.is_hidden() and page.locator("textarea").input_value() == ""  # one that fits: the browser's
 
 
 def _styles(page, selector, props, shadow=False):
@@ -159,7 +200,18 @@ def test_phone_size_and_keyboard_only(browser, app_url):
     page.wait_for_selector(".panel", state="visible")
     assert page.evaluate("document.querySelector('#mttq-widget').shadowRoot.activeElement.tagName") == "TEXTAREA"
     box = page.locator(".panel").bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["y"] >= 0 and box["y"] + box["height"] <= 740
+    assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 360, 740)  # a full-screen sheet
+    assert page.locator(".launcher").is_hidden()  # nothing of the page, nor the launcher, over the text
+    title = page.locator("header h2")
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#mttq-widget').shadowRoot"
+                         ".querySelector('header h2')).lineHeight)")
+    assert title.bounding_box()["height"] < 1.5 * line  # one line: the title does not wrap
+    assert page.evaluate("(h => h.scrollWidth <= h.clientWidth)(document.querySelector('#mttq-widget')"
+                         ".shadowRoot.querySelector('header h2'))")  # and the default title is not cut either
+    for x, y in ((5, 5), (355, 735), (180, 370)):
+        inside = page.evaluate(f"""() => {{ const r = document.querySelector('#mttq-widget').shadowRoot;
+            const e = r.elementFromPoint({x}, {y}); return !!e && r.querySelector('.panel').contains(e); }}""")
+        assert inside, (x, y)
     page.keyboard.type(QUESTION)
     page.keyboard.press("Enter")
     page.locator(".cites a").first.wait_for(timeout=30_000)
@@ -188,10 +240,11 @@ def test_page_on_a_non_allowed_origin_cannot_use_the_chat(page, app_url, tmp_pat
     try:
         _open(page, f"http://127.0.0.1:{server.port}/")  # another port: another origin, not in the allowlist
         answer = _ask(page, QUESTION)
-        assert "Không kết nối được" in answer.inner_text() and "30 tháng" not in answer.inner_text()
-        blocked = page.evaluate(f"""() => fetch('{app_url}/v1/chat', {{method: 'POST',
+        assert answer.inner_text() == "Trợ lý hỏi đáp chưa được bật cho trang web này."
+        # the server refused it (403), it was not merely hidden by the browser
+        status = page.evaluate(f"""() => fetch('{app_url}/v1/chat', {{method: 'POST',
             headers: {{'Content-Type': 'application/json'}}, body: JSON.stringify({{question: 'x'}})}})
-            .then(() => 'allowed', () => 'blocked')""")
-        assert blocked == "blocked"
+            .then(r => r.status, () => 'blocked')""")
+        assert status == 403
     finally:
         server.stop()

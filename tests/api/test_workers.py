@@ -29,7 +29,7 @@ NAME = "thong-bao-tiep-cong-dan-hoa-phong.txt"
 def _serve(location: str, tmp_path: Path, cache_dir: Path, env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "MTTQ_DATA_DIR": str(tmp_path / "data"), "MTTQ_CACHE_DIR": str(cache_dir),
-           "MTTQ_RATE_LIMIT_PER_MINUTE": "1000", "MTTQ_RATE_LIMIT_BURST": "100", "MTTQ_ENVIRONMENT": "development",
+           "MTTQ_RATE_LIMIT_PER_MINUTE": "1000", "MTTQ_RATE_LIMIT_BURST": "100", "MTTQ_ENVIRONMENT": "test",
            **env_extra}
     if "MTTQ_DATABASE_URL" not in env_extra:
         env.pop("MTTQ_DATABASE_URL", None)

@@ -25,7 +25,10 @@ def test_a_question_typed_in_capitals_still_names_its_places():
     from assistant.places import gazetteer
 
     known = gazetteer(["Năm 2025, xã Phú Lộc làm mới 12 km.", "UBND tỉnh Quảng Ninh; Tỉnh Hà Nam có 5 huyện."])
-    assert known == {"phu loc", "quang ninh", "ha nam"}
+    assert {"phu loc", "quang ninh", "ha nam"} <= known
+    assert {"can tho", "hoi an"} & known == {"can tho"}  # the national list of provinces and cities is in too
+    assert place_names("CẦN THƠ CÓ BAO NHIÊU XÃ?", known) == ["Cần Thơ"]
+    assert place_names("Huyện Đông Anh có mấy xã?") == ["Đông Anh"]  # "anh" is also a pronoun
     assert place_names("XÃ PHÚ LỘC CÓ BAO NHIÊU KM ĐƯỜNG LÀM MỚI?", known) == ["Phú Lộc"]
     assert place_names("HÀ NAM ĐÃ CHI BAO NHIÊU TỶ ĐỒNG CHO NÔNG THÔN MỚI?", known) == ["Hà Nam"]
     assert place_names("BAN THANH TRA NHÂN DÂN Ở XÃ CÓ BAO NHIÊU THÀNH VIÊN?", known) == []

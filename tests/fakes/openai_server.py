@@ -46,12 +46,22 @@ class ServerThread:
 
 
 class FakeOpenAI:
-    """Start with :meth:`start`; ``base_url`` is then ``http://127.0.0.1:<port>/v1``."""
+    """Start with :meth:`start`; ``base_url`` is then ``http://127.0.0.1:<port>/v1``.
 
-    def __init__(self, reply: Callable[[list[dict]], str] | None = None, delay: float = 0.0) -> None:
+    ``delay``: seconds between streamed words; ``first_token_delay``: seconds a stream
+    "thinks" before its first word, watching its client meanwhile. ``log`` records what
+    happened to streams, with ``time.monotonic()`` stamps: ``("request", t)``,
+    ``("first_token", t)``, ``("disconnected", t)`` when the client closed the connection
+    before the stream ended, ``("done", t)``.
+    """
+
+    def __init__(self, reply: Callable[[list[dict]], str] | None = None, delay: float = 0.0,
+                 first_token_delay: float = 0.0) -> None:
         self.reply = reply or (lambda _messages: "Xin chào.")
         self.delay = delay  # seconds between streamed words, to make streams take time
+        self.first_token_delay = first_token_delay
         self.requests: list[dict] = []
+        self.log: list[tuple[str, float]] = []
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         app = FastAPI()
@@ -68,11 +78,35 @@ class FakeOpenAI:
                                      "finish_reason": "stop"}],
                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
 
+            async def gone(seconds: float) -> bool:
+                """Wait ``seconds``; True as soon as the client disconnects."""
+                deadline = time.monotonic() + seconds
+                while time.monotonic() < deadline:
+                    if await request.is_disconnected():
+                        self.log.append(("disconnected", time.monotonic()))
+                        return True
+                    await asyncio.sleep(min(0.02, max(0.0, deadline - time.monotonic())))
+                return False
+
             async def events():
+                self.log.append(("request", time.monotonic()))
+                try:
+                    async for event in words_of(text):
+                        yield event
+                except (asyncio.CancelledError, GeneratorExit, OSError):
+                    # the server noticed the closed connection itself and stopped the stream
+                    self.log.append(("disconnected", time.monotonic()))
+                    raise
+
+            async def words_of(text: str):
+                if self.first_token_delay and await gone(self.first_token_delay):
+                    return
                 words = text.split(" ")
                 for i, word in enumerate(words):
-                    if self.delay:
-                        await asyncio.sleep(self.delay)
+                    if self.delay and await gone(self.delay):
+                        return
+                    if i == 0:
+                        self.log.append(("first_token", time.monotonic()))
                     piece = word + (" " if i < len(words) - 1 else "")
                     chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0,
                              "model": "fake", "choices": [{"index": 0, "delta": {"content": piece},
@@ -81,6 +115,7 @@ class FakeOpenAI:
                 done = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": "fake",
                         "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
                 yield f"data: {json.dumps(done)}\n\ndata: [DONE]\n\n"
+                self.log.append(("done", time.monotonic()))
 
             return StreamingResponse(events(), media_type="text/event-stream")
 
@@ -104,3 +139,17 @@ def passages_of(messages: list[dict]) -> dict[int, str]:
         if number.isdigit() and "<tai_lieu>" in rest:
             out[int(number)] = rest.split("<tai_lieu>\n", 1)[1].split("\n</tai_lieu>", 1)[0]
     return out
+
+
+def quoting(needle: str, prefix: str = "Theo hướng dẫn,", otherwise: str = "Không rõ.") -> Callable[[list[dict]], str]:
+    """A faithful model for :class:`FakeOpenAI`: it replies with the line of its numbered
+    passages that holds ``needle``, after ``prefix``, cited as ``[n]``; ``otherwise`` when
+    no passage holds it."""
+    def reply(messages: list[dict]) -> str:
+        for n, text in passages_of(messages).items():
+            for line in text.split("\n"):
+                if needle in line:
+                    return f"{prefix} {line.strip()} [{n}]"
+        return otherwise
+
+    return reply
