@@ -115,7 +115,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     app.state.messages = open_messages(settings)
     app.state.metrics = Metrics()
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-    app.state.documents = DocumentManager(responder, settings.upload_dir, app.state.messages)
+    app.state.documents = DocumentManager(responder, settings.upload_dir, app.state.messages, app.state.live)
 
     modules = (chat, search, feedback, openai, health, metrics, widget, documents)
     for module in modules:

@@ -98,9 +98,11 @@ class UploadJob:
 
 
 class JobBook:
-    """Upload jobs by id: this worker's own in memory, everyone's in the shared message
-    store (``book``: :class:`api.messages.MessageStore` or its PostgreSQL twin), so a
-    status asked of any worker is the one the ingesting worker wrote."""
+    """Upload jobs by id: everyone's in the shared message store (``book``:
+    :class:`api.messages.MessageStore` or its PostgreSQL twin), so a status asked of any
+    worker is the last one any worker wrote (the ingesting worker, or one that replaced or
+    deleted the job's document since); this worker's jobs in memory while they are reserved
+    or being ingested here (without a book: all of them)."""
 
     def __init__(self, book=None) -> None:
         self.local: dict[str, UploadJob] = {}
@@ -111,11 +113,17 @@ class JobBook:
         if self.book is not None:
             self.book.save_job(job.id, asdict(job))
 
+    def finish(self, job: UploadJob) -> None:
+        """Save a job this worker is done with; from now on the shared record is the job."""
+        self.save(job)
+        if self.book is not None:
+            self.local.pop(job.id, None)
+
     def __setitem__(self, job_id: str, job: UploadJob) -> None:
         self.local[job_id] = job
 
     def get(self, job_id: str) -> UploadJob | None:
-        """This worker's own job (the live object), else the shared record of another's."""
+        """The job as this worker is ingesting it (the live object), else the shared record."""
         if job_id in self.local:
             return self.local[job_id]
         data = self.book.job(job_id) if self.book is not None else None
@@ -138,7 +146,7 @@ class JobBook:
 
     def values(self, limit: int | None = 100) -> list[UploadJob]:
         """Jobs, oldest first: this worker's own, or with a shared store the newest ``limit``
-        (None: all) of every worker's (this worker's as the live objects)."""
+        (None: all) of every worker's (those in progress here as the live objects)."""
         if self.book is None:
             return list(self.local.values())
         return [self.local.get(d["id"]) or UploadJob(**{k: v for k, v in d.items()
@@ -169,16 +177,22 @@ class DocumentManager:
 
     Changes are applied to the responder's store (a new version of its directory, or a
     transaction in its database), so every worker process sees them on its next request.
+    Decisions that read the index (duplicates, same names, what to replace, the list) read
+    it at its newest version: another worker may have changed it.
 
     Args:
         responder: whose assistant is replaced after each change.
         upload_dir: where uploaded files are kept.
+        book: the shared record of upload jobs (see :class:`JobBook`).
+        live: the app's :class:`api.live.LiveIndex`, which brings the responder to the
+            newest index (None: this process is the only writer).
     """
 
-    def __init__(self, responder: Responder, upload_dir: Path, book=None) -> None:
+    def __init__(self, responder: Responder, upload_dir: Path, book=None, live=None) -> None:
         self.responder = responder
         self.upload_dir = upload_dir
         self.jobs = JobBook(book)
+        self.live = live
         self._lock = threading.Lock()  # one index change at a time
         self._queue: queue.Queue[str] = queue.Queue()
         self._worker = threading.Thread(target=self._work, name="mttq-ingest", daemon=True)
@@ -226,7 +240,7 @@ class DocumentManager:
             finally:
                 job.finished_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
                 try:
-                    self.jobs.save(job)
+                    self.jobs.finish(job)
                 finally:
                     self._queue.task_done()
 
@@ -241,7 +255,7 @@ class DocumentManager:
             job.status, job.reason, job.message = "failed", status.reason, status.message
             return
         with self._lock:
-            store = self.responder.assistant.retriever.store
+            store = self._store()
             docs = _documents_of(store)
             try:
                 target = self._replace_target(job, docs)
@@ -322,16 +336,22 @@ class DocumentManager:
     def documents(self) -> list[dict[str, Any]]:
         """Indexed documents with their metadata and chunk counts."""
         return [{k: v for k, v in d.items() if k not in ("doc_id", "sha256")}
-                for d in _documents_of(self.responder.assistant.retriever.store).values()]
+                for d in _documents_of(self._store()).values()]
 
     def _doc_ids(self) -> set[str]:
-        return set(_documents_of(self.responder.assistant.retriever.store))
+        return set(_documents_of(self._store()))
+
+    def _store(self) -> ChunkStore:
+        """The responder's store at the newest version of the index."""
+        if self.live is not None:
+            self.live.refresh()
+        return self.responder.assistant.retriever.store
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document from the index (a new version, swapped in); False if unknown.
         Uploads that pointed at it are updated (see :meth:`_forget`)."""
         with self._lock:
-            store = self.responder.assistant.retriever.store
+            store = self._store()
             if not any(d.get("doc_id") == doc_id for d in store.documents()):
                 return False
             self._swap(apply_change(store, self.responder.assistant.retriever.embeddings, remove_doc_ids=[doc_id]))

