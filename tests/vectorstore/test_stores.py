@@ -37,6 +37,18 @@ def test_chunks_round_trip_with_their_blocks(make_store):
     assert np.allclose(vectors, _vectors(chunks), atol=1e-6)
 
 
+def test_ingested_chunks_round_trip_whole(make_store):
+    """Chunks as ingestion makes them (the samples: headings, list items with parents, table
+    rows, PDF pages) come back from either store exactly, blocks and metadata alike."""
+    from ingest.pipeline import ingest_paths
+    from tests.conftest import SAMPLES
+
+    chunks = ingest_paths([SAMPLES]).chunks
+    assert any(b.kind == "table_row" for c in chunks for b in c.blocks) and any(b.page for c in chunks for b in c.blocks)
+    store = make_store(chunks, _vectors(chunks))
+    assert [c.to_dict() for batch, _v in store.iter_batches(size=4) for c in batch] == [c.to_dict() for c in chunks]
+
+
 def test_filters_select_the_same_chunks(make_store):
     chunks = (_doc("kh", 2, doc_type="Kế hoạch", issuer="ỦY BAN MTTQ VIỆT NAM XÃ AN BÌNH", date="2025-03-01")
               + _doc("qd", 2, doc_type="Quyết định", issuer="UBND tỉnh Hà Nam", date="2024-12-31")
