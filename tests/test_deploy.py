@@ -46,11 +46,10 @@ def deployed(assistant, tmp_path):
     from api.config import Settings
     from assistant.llm import LLMGenerator, chat_model_from
     from assistant.respond import Responder
-    from tests.api.test_nginx import _slow_faithful
-    from tests.fakes.openai_server import FakeOpenAI, ServerThread, free_port
+    from tests.fakes.openai_server import FakeOpenAI, ServerThread, free_port, quoting
 
     nginx = _nginx()
-    fake = FakeOpenAI(_slow_faithful, delay=0.15).start()
+    fake = FakeOpenAI(quoting("30 tháng", "Theo hướng dẫn của xã An Bình,"), delay=0.15).start()
     generator = LLMGenerator(chat_model_from(fake.base_url, "fake", "x", timeout=30))
     app = create_app(Settings(environment="test", data_dir=tmp_path, trust_forwarded_for=True),
                      responder=Responder(assistant, generator))
@@ -85,8 +84,10 @@ def test_the_stream_passes_event_by_event_through_the_shipped_nginx_conf(deploye
         for line in res.iter_lines():
             if line.startswith("event:"):
                 arrivals.append((time.perf_counter() - started, line.split(":", 1)[1].strip()))
-    assert arrivals[0][1] == "delta" and arrivals[-1][1] == "done"
-    assert arrivals[-1][0] - arrivals[0][0] > 1.5 and arrivals[0][0] < arrivals[-1][0] / 2, arrivals
+    names = [name for _, name in arrivals]
+    assert names[:2] == ["meta", "delta"] and names[-1] == "done"  # the sources first, then the model's words
+    first, last = arrivals[1][0], arrivals[-1][0]
+    assert last - first > 1.5 and first < last / 2, arrivals
     # an upload over nginx's 1 MB default reaches the app (its own 50 MB limit applies)
     big = b"x" * (2 * 1024 * 1024)
     res = httpx.post(f"{deployed}/v1/documents", files={"file": ("lon.txt", big, "text/plain")}, timeout=60)
