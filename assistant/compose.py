@@ -157,10 +157,12 @@ def _choose(frame: QuestionFrame, answering: list[Candidate], topical: list[Cand
         close.sort(key=lambda c: str(c.metadata.get("date") or ""), reverse=True)
         answering = close + [c for c in answering if c not in close]
     if frame.kind in _LISTS:
-        lists = [c for c in answering if c.unit.kind in ("list", "record")
-                 and c.match.score >= policy.relative_floor * answering[0].match.score]
+        # the list that holds the best line, else the best list close to it
+        holding = [c for c in answering if c.unit.kind in ("list", "record") and answering[0].text in c.text]
+        lists = holding or [c for c in answering if c.unit.kind in ("list", "record")
+                            and c.match.score >= policy.relative_floor * answering[0].match.score]
         if lists:
-            answering = lists + [c for c in answering if c not in lists]
+            answering = lists[:1] + [c for c in answering if c is not lists[0]]
     first = answering[0]
     if precise and len(first.unit.shown) > policy.long_unit:
         first = _narrowed(first, answering) or first

@@ -120,10 +120,15 @@ def has_person(text: str, question: str = "") -> bool:
     return False
 
 
+_BY = re.compile(r"\bdo\s+(?:các\s+|những\s+)?\w+(?:\s+\w+){0,4}\s+(?:bầu|cử|quyết định|ban hành|ký|thành lập|"
+                 r"công nhận|giới thiệu|chủ trì|triệu tập|phê duyệt)", re.IGNORECASE)
+
+
 def has_body_or_person(text: str, question: str = "") -> bool:
     """A person, or a body named with capitals or an abbreviation ("Ủy ban nhân dân", "UBND",
-    "Ban Thường trực") that the question does not already name."""
-    if has_person(text, question):
+    "Ban Thường trực") that the question does not already name, or a doer given by "do …"
+    ("do hòa giải viên bầu", "do hội nghị thôn bầu")."""
+    if has_person(text, question) or _BY.search(text):
         return True
     q_words = set(syllables(question))
     for m in re.finditer(r"(?:\b[A-ZĐ][\wđĐ]*\b\s*){2,}|\b[A-ZĐ]{2,}[\wĐ-]*\b", text):
@@ -168,6 +173,8 @@ def amount_of(family: str, text: str, question: str = "") -> bool:
     "lương cơ sở" (base salary) — except for a question about the base salary itself, which
     needs a sum in đồng."""
     found = [m for m in mentions(text) if m.family]
+    if family == "time_span":  # "bao nhiêu thời gian": any length of time ("01 tuần", "40 tiết")
+        return any(m.family in TIME_FAMILIES | {"lesson"} for m in found)
     if any(f == family for f in labelled_families(text)):
         return True  # "Số hộ nghèo: 9", a table row shown with its headers
     if family == "money":

@@ -243,13 +243,21 @@ def question_parts(reading: str) -> list[str]:
     one thing."""
     pieces = [p.strip(" ,;?") for p in _PART_BREAK.split(reading) if p and p.strip(" ,;?")]
     parts: list[str] = []
-    for piece in pieces:
+    for n, piece in enumerate(pieces):
         asks = asked_kinds(piece)[0]
+        if asks and n < len(pieces) - 1 and _only_indefinite(piece):
+            asks = []  # "cùng mấy người Việt chúng tôi góp vốn, …": "mấy" is also "a few"
         if parts and (not asks or not asked_kinds(parts[-1])[0]):
             parts[-1] = f"{parts[-1]}, {piece}"
         else:
             parts.append(piece)
     return parts if len(parts) > 1 else [reading]
+
+
+def _only_indefinite(piece: str) -> bool:
+    """The piece's only interrogative is "mấy", which is also the indefinite "a few"."""
+    found = _interrogatives().search(piece)
+    return bool(found) and all(m.phrase == "mấy" for m in found)
 
 
 def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callable[[str], str] | None,
@@ -261,7 +269,8 @@ def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callabl
     standalone_reading = standalone if has_diacritics(standalone) or restore is None else restore(standalone)
     fold = not accented
     terms = [t for t in content_terms(standalone, fold) if fold_diacritics(t) not in _abbreviation_terms()]
-    weights = {t: stats.idf(fold_diacritics(t)) for t in dict.fromkeys(terms)}
+    # a number's topic is judged by its own checks (years, conditions): as a term it counts half
+    weights = {t: stats.idf(fold_diacritics(t)) * (0.5 if t.isdigit() else 1.0) for t in dict.fromkeys(terms)}
     # an abbreviation and its expansion are one concept: the expansion's syllables share the weight
     # of one term ("MTTQ" is not worth four terms "mặt trận tổ quốc")
     for expansion in expansions_of(standalone):

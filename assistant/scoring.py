@@ -8,6 +8,7 @@ question's adjacent term pairs it contains, so that word order counts a little.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -127,7 +128,13 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
         score *= 0.5
     elif unit.text.strip().lower() == str(unit_title or "").strip().lower():
         score *= 0.5  # the document's own title names it, it answers nothing
+    stripped = unit.text.strip()
+    if stripped.startswith("(") and stripped.endswith(")"):
+        score *= 0.5  # an aside or attribution ("(Ban hành kèm theo Nghị quyết …)")
+    if _BLANKS.search(unit.text):
+        score *= 0.3  # a blank form ("Số người ứng cử: ........ người") states nothing
     return Match(score, coverage, frozenset(present))
 
 
 QUESTION_DISCOUNT = 0.3
+_BLANKS = re.compile(r"\.{5,}|…{3,}|_{5,}")

@@ -31,6 +31,8 @@ LONG_SENTENCE = 320
 CLAUSE_TARGET = 220  # characters a clause aims at when a long sentence is cut
 _CLAUSE_BREAK = re.compile(r"(?<=[;,:])\s+|\s+(?=(?:và|nhưng|đồng thời|trong đó|bao gồm|gồm)\s)")
 _SIGNING_LINE = re.compile(r"^[^,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\.?$", re.IGNORECASE)
+_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
+                    re.IGNORECASE)
 _RECORD_LINE = re.compile(r"^\s*([^:|]{2,40}?)\s*:\s+(\S.*)$")
 
 
@@ -205,8 +207,8 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
             continue
         # a paragraph (also a caption, footnote or text box: read as text)
         items.clear()
-        if _SIGNING_LINE.match(line):
-            continue  # "Đắk Lắk, ngày 18 tháng 11 năm 2025" dates the document (document_units), no event
+        if _SIGNING_LINE.match(line) or _MOTTO.search(line):
+            continue  # the signing line dates the document (document_units), the motto heads it: no facts
         _add_text(add, line, "sentence", heading_texts(), block)
         if line.rstrip().endswith(":"):
             lead_in = line

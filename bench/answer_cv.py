@@ -119,8 +119,12 @@ class Judged:
         return answer_passages(p.boosted, p.plain, policy)
 
 
+_RESULTS: dict[tuple, object] = {}
+
+
 def run(assistant: Assistant, judged: Judged, policy: AnswerPolicy, members: list[int]):
-    """Question results of ``members`` (indices into the prepared list) under ``policy``."""
+    """Question results of ``members`` (indices into the prepared list) under ``policy``
+    (a question whose answer is the same as under another grid point is not judged again)."""
     candidates = judged.get(policy)
     answering = assistant.with_policy(policy)
     results = []
@@ -128,7 +132,10 @@ def run(assistant: Assistant, judged: Judged, policy: AnswerPolicy, members: lis
         p = judged.prepared[i]
         composition = answering.compose(p.frame, candidates[i], p.best_dense, p.topical)
         answer = answering._answer(p.query, p.frame, judged.passages(p, policy), composition)
-        results.append(result_of(p.question, p.hits, answer, p.retrieval))
+        key = (i, answer.status, answer.answer, tuple(c.quote for c in answer.citations))
+        if key not in _RESULTS:
+            _RESULTS[key] = result_of(p.question, p.hits, answer, p.retrieval)
+        results.append(_RESULTS[key])
     return results
 
 

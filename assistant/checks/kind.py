@@ -22,6 +22,29 @@ def missing_phrase(frame: QuestionFrame) -> str:
     return MISSING.get(frame.kind or "", "thông tin được hỏi")
 
 
+def _counted_in_table(candidate: Candidate, frame: QuestionFrame, kind: str) -> bool:
+    """A table row with a number, in a table whose headers, caption or lead-in name what the
+    question counts: "tỷ lệ", "%" for a percent; the measure asked or one of the question's own
+    words for an amount ("Phân bổ Số lượng giới thiệu: 7" for "được phân bổ bao nhiêu người")."""
+    import re
+
+    from assistant.facts import any_number, labelled_families
+    from assistant.lexicon import table, words
+    from ingest.normalize import fold_diacritics
+
+    text = candidate.unit.shown
+    if not any_number(text):
+        return False
+    around = " ".join(candidate.unit.context[:3])
+    if kind == "percent" or frame.measure == "percent":
+        return bool(re.search(r"tỷ lệ|tỉ lệ|phần trăm|%", f"{around} {text}", re.IGNORECASE))
+    if frame.measure and any(m.value == frame.measure for m in table("measures", "family").search(around)):
+        return True
+    labels = " ".join(re.findall(r"([^;:|]{1,60}?)\s*:\s*\d", text))
+    asked = {fold_diacritics(t) for t in frame.terms}
+    return bool(labels) and bool(asked & {fold_diacritics(w) for w in words(labels)})
+
+
 class KindCheck(Check):
     """The unit (a table row with its headers, a record line with its label) holds a fact of one
     of the kinds asked (:func:`assistant.facts.holds`); open kinds (list, definition, procedure,
@@ -39,5 +62,7 @@ class KindCheck(Check):
             measure = frame.measure if kind == "amount" else None
             if holds(kind, text, frame.reading, measure):
                 return self.ok(f"holds {kind}" + (f" ({measure})" if measure else ""))
+            if kind in ("amount", "percent") and candidate.unit.kind == "row" and _counted_in_table(candidate, frame, kind):
+                return self.ok(f"holds {kind} in a column the table names")
         return self.fail(f"holds no {asked[0]}" + (f" of {frame.measure}" if frame.measure else ""),
                          missing_phrase(frame))
