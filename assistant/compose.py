@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from assistant import lexicon
 from assistant.checks import Candidate
 from assistant.frame import QuestionFrame
 from assistant.supersession import supersession_note
@@ -30,8 +31,8 @@ PARTIAL_LEAD = "Tài liệu hiện có không nêu {missing}. Thông tin liên q
 _PRECISE = frozenset({"day", "month", "year", "time", "date", "deadline", "duration", "amount", "percent",
                       "person", "place", "contact", "document", "frequency"})
 _LISTS = frozenset({"list", "procedure"})
-_LEADING_LABEL = re.compile(r"^\s*(?:(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[-+•–])\s+|(?:đáp|trả lời|tl)\s*:\s*)",
-                            re.IGNORECASE)
+_LEADING_LABEL = re.compile(r"^\s*(?:(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[-+•–])\s+|(?:"
+                            + lexicon.alternation("dialogue_labels", "label") + r")\s*:\s*)", re.IGNORECASE)
 _NEWS = frozenset({"bài viết", "tin tức", "bài báo"})
 
 

@@ -50,11 +50,7 @@ def _patterns() -> dict[str, re.Pattern]:
                                 re.IGNORECASE),
         "contact": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\d)(?:0|\+84)\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?!\d)|"
                               r"https?://\S+|www\.\S+", re.IGNORECASE),
-        "place": re.compile(r"\b(?:tại|ở|địa chỉ|trụ sở|số nhà|phòng)\s*:?\s+(?:số\s+\d+\s+)?[\wĐ]*[A-ZĐÂĂÊÔƠƯ]"
-                            r"|\bsố\s+\d+[\w/]*\s+(?:đường|phố|ngõ)?\s*[A-ZĐ]|\bphòng\s+\d+", re.UNICODE),
-        "deadline_words": re.compile(r"\b(?:chậm nhất|trước ngày|trong thời hạn|thời hạn|hạn chót|kể từ)\b",
-                                     re.IGNORECASE),
-        "base_salary": re.compile(r"lương cơ sở|hệ số", re.IGNORECASE),
+        "base_salary": re.compile(lexicon.alternation("markers", "role", "multiple_of"), re.IGNORECASE),
         "percent": re.compile(r"\d\s*%|phần trăm|\b\w+\s+phần\s+\w+\b", re.IGNORECASE),
     }
 
@@ -120,15 +116,17 @@ def has_person(text: str, question: str = "") -> bool:
     return False
 
 
-_BY = re.compile(r"\bdo\s+(?:các\s+|những\s+)?\w+(?:\s+\w+){0,4}\s+(?:bầu|cử|quyết định|ban hành|ký|thành lập|"
-                 r"công nhận|giới thiệu|chủ trì|triệu tập|phê duyệt)", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _by() -> re.Pattern:
+    verbs = lexicon.alternation("markers", "role", "agent_verb")
+    return re.compile(rf"\bdo\s+(?:các\s+|những\s+)?\w+(?:\s+\w+){{0,4}}\s+(?:{verbs})", re.IGNORECASE)
 
 
 def has_body_or_person(text: str, question: str = "") -> bool:
     """A person, or a body named with capitals or an abbreviation ("Ủy ban nhân dân", "UBND",
     "Ban Thường trực") that the question does not already name, or a doer given by "do …"
     ("do hòa giải viên bầu", "do hội nghị thôn bầu")."""
-    if has_person(text, question) or _BY.search(text):
+    if has_person(text, question) or _by().search(text):
         return True
     q_words = set(syllables(question))
     for m in re.finditer(r"(?:\b[A-ZĐ][\wđĐ]*\b\s*){2,}|\b[A-ZĐ]{2,}[\wĐ-]*\b", text):
@@ -137,8 +135,12 @@ def has_body_or_person(text: str, question: str = "") -> bool:
     return False
 
 
-_AT = re.compile(r"\b(?:tại|ở|địa chỉ|trụ sở)\s*:?\s+((?:\w+\s+){0,1}\w+)", re.IGNORECASE)
-_ADDRESS = re.compile(r"\bsố\s+\d+[\w/]*\s+(?:đường|phố|ngõ)?\s*[A-ZĐ]|\bphòng\s+\d+", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _at_and_address() -> tuple[re.Pattern, re.Pattern]:
+    at = lexicon.alternation("markers", "role", "place_at")
+    address = lexicon.alternation("markers", "role", "address")
+    return (re.compile(rf"\b(?:{at})\s*:?\s+((?:\w+\s+){{0,1}}\w+)", re.IGNORECASE),
+            re.compile(rf"\bsố\s+\d+[\w/]*\s+(?:(?:{address})\s+)?[A-ZĐ]|\b(?:{address})\s+\d+", re.IGNORECASE))
 
 
 @lru_cache(maxsize=1)
@@ -150,9 +152,10 @@ def has_place(text: str, question: str = "") -> bool:
     """An address or place: "số 46 Tràng Thi", "phòng 109", or a capitalised name after "tại",
     "ở", "địa chỉ" ("tại Hội trường Ủy ban", "ở Nhà văn hóa thôn") that is not a part of a
     document ("tại Điều 1", "ở Mục II": ``lexicon/reference_words.tsv``)."""
-    if _ADDRESS.search(text):
+    at, address = _at_and_address()
+    if address.search(text):
         return True
-    for m in _AT.finditer(text):
+    for m in at.finditer(text):
         name = m.group(1)
         if name[:1].isupper() and not any(r.start == 0 for r in _references().search(name)):
             return True
@@ -241,15 +244,18 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
     return True
 
 
-_RECEIVES = re.compile(r"^(.{3,120}?)\s+(?:được|đươc|duoc)\s+(?:hưởng\s+|huong\s+|nhận\s+|nhan\s+)?"
-                       r"(?:phụ cấp|trợ cấp|hỗ trợ|thưởng|bồi dưỡng|thù lao|phu cap|tro cap|ho tro|thuong)",
-                       re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _receives() -> re.Pattern:
+    """"X được (hưởng|nhận) <payment>", accents typed or not."""
+    payments_ = lexicon.alternation("payments", "family", key="payment", folded=True)
+    return re.compile(rf"^(.{{3,120}}?)\s+(?:được|đươc|duoc)\s+(?:(?:hưởng|huong|nhận|nhan)\s+)?(?:{payments_})",
+                      re.IGNORECASE)
 
 
 def recipient(text: str, content_terms) -> set[str]:
     """Folded content words of who receives a payment in "X được hỗ trợ …" (empty when the
     text does not say it that way). ``content_terms`` is :func:`assistant.query.content_terms`."""
-    m = _RECEIVES.search(text.strip())
+    m = _receives().search(text.strip())
     if not m:
         return set()
     noise = {fold_diacritics(w) for w in ("mỗi", "các", "những", "xã", "thôn", "tỉnh", "người")}

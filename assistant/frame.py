@@ -231,7 +231,7 @@ def analyse(turn: str, standalone: str, stats: TermStatistics,
     return frame
 
 
-_PART_BREAK = re.compile(r"\s*(?:[;?]|,\s*(?:và|còn)\b|,|\s+và\s+(?=theo\b|ai\b|bao\b|mấy\b|khi\b|ở\b|người\b|cơ quan\b))\s*",
+_PART_BREAK = re.compile(rf"\s*(?:[;?]|,\s*(?:và|còn)\b|,|\s+và\s+(?=(?:{lexicon.alternation('markers', 'role', 'part_opener')})\b))\s*",
                          re.IGNORECASE)
 
 
@@ -292,7 +292,8 @@ def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callabl
     if not places and reading != turn:
         places = question_places(reading, known_places)
     stance_words = _phrases("stances", reading, "stance")
-    if re.search(r"\b(?:đến|tới|vào)\s+(?:năm\s+)?20\d\d\b", reading, re.IGNORECASE):
+    if re.search(rf"\b(?:{lexicon.alternation('markers', 'role', 'year_lead')})\s+(?:năm\s+)?20\d\d\b", reading,
+                 re.IGNORECASE):
         stance_words.append("goal")  # "đến 2030 phải … được bao nhiêu?": a deadline's figure is a target
     return QuestionFrame(
         turn=turn, reading=reading, standalone=standalone, accented=accented, terms=list(weights),

@@ -29,10 +29,9 @@ from vectorstore.retriever import Hit
 # a sentence longer than this is also offered as clauses (case 30: one long unpunctuated paragraph)
 LONG_SENTENCE = 320
 CLAUSE_TARGET = 220  # characters a clause aims at when a long sentence is cut
-_CLAUSE_BREAK = re.compile(r"(?<=[;,:])\s+|\s+(?=(?:và|nhưng|đồng thời|trong đó|bao gồm|gồm)\s)")
+_CLAUSE_BREAK = re.compile(rf"(?<=[;,:])\s+|\s+(?=(?:{lexicon.alternation('markers', 'role', 'clause_break')})\s)")
 _SIGNING_LINE = re.compile(r"^[^,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\.?$", re.IGNORECASE)
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
-                    re.IGNORECASE)
+_MOTTO = re.compile(lexicon.alternation("markers", "role", "motto"), re.IGNORECASE)
 _RECORD_LINE = re.compile(r"^\s*([^:|]{2,40}?)\s*:\s+(\S.*)$")
 
 
