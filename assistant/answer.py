@@ -170,7 +170,7 @@ class Assistant:
                              "status": composition.status, "reason": composition.reason})
         draft = Draft(question, query, passages, answer, frame, candidates, composition)
         if explain:
-            answer.debug["explain"] = explanation(draft)
+            answer.debug["explain"] = explanation(draft, length_penalty=self.policy.length_penalty)
         return draft
 
     def _answer(self, query: SearchQuery, frame: QuestionFrame, passages: list[Hit],
@@ -302,10 +302,10 @@ class Draft:
         return [c.unit for c in self.candidates if not c.dropped]
 
 
-def explanation(draft: Draft, limit: int = 12) -> dict:
+def explanation(draft: Draft, limit: int = 12, length_penalty: float = 0.0) -> dict:
     """Why the answer is what it is: the frame, the ``limit`` best units with each verdict,
     and the decision. JSON-ready (``mttq ask --explain``, the API's debug field)."""
-    candidates = ranked(draft.candidates)[:limit]
+    candidates = ranked(draft.candidates, length_penalty)[:limit]
     chosen = {id(c) for c in (draft.composition.chosen if draft.composition else [])}
     return {
         "frame": draft.frame.describe() if draft.frame else {},

@@ -61,6 +61,7 @@ class AnswerPolicy:
             is quoted with its date.
         disabled_checks: names of checks left out (ablations).
         split_parts: answer each part of a question asking several things on its own.
+        length_penalty: exponent of :func:`effective`'s discount of units longer than a sentence.
         semantic_weight: weight of the dense encoder's question–unit cosine (scaled to [0, 1]
             among the ``semantic_top`` best units by words) in a unit's score; 0 turns it off.
 
@@ -83,6 +84,7 @@ class AnswerPolicy:
     split_parts: bool = True
     semantic_weight: float = 0.0
     semantic_top: int = 12
+    length_penalty: float = 0.0
 
 
 @dataclass
@@ -112,9 +114,22 @@ def combine(parts: list[Composition]) -> Composition:
     return Composition(status, chosen, "", reasons, parts)
 
 
-def ranked(candidates: list[Candidate]) -> list[Candidate]:
-    """Candidates by score, an earlier (better-retrieved) passage winning near-ties."""
-    return sorted(candidates, key=lambda c: -c.match.score * (1.0 - 0.04 * c.unit.hit_index))
+def ranked(candidates: list[Candidate], length_penalty: float = 0.0) -> list[Candidate]:
+    """Candidates by :func:`effective` score, an earlier (better-retrieved) passage winning near-ties."""
+    return sorted(candidates, key=lambda c: -effective(c, length_penalty) * (1.0 - 0.04 * c.unit.hit_index))
+
+
+_TYPICAL_CHARS = 160  # about a sentence of an official text
+
+
+def effective(candidate: Candidate, length_penalty: float = 0.0) -> float:
+    """A unit's score, less for units longer than a sentence: × (160 / characters) ** penalty
+    when longer than 160 characters (a long sentence covers many words by its length alone; as
+    BM25 normalises a term's weight by the document's length, Robertson & Zaragoza 2009)."""
+    size = len(candidate.unit.shown)
+    if length_penalty <= 0 or size <= _TYPICAL_CHARS:
+        return candidate.match.score
+    return candidate.match.score * (_TYPICAL_CHARS / size) ** length_penalty
 
 
 def decide(frame: QuestionFrame, candidates: list[Candidate], policy: AnswerPolicy, best_dense: float,
@@ -125,13 +140,14 @@ def decide(frame: QuestionFrame, candidates: list[Candidate], policy: AnswerPoli
     if best_dense < policy.min_dense:
         return Composition("refused", reason=f"best passage cosine {best_dense:.2f} < {policy.min_dense}")
     kept = [c for c in candidates if not c.dropped]
-    topical = ranked([c for c in kept if c.match.coverage >= policy.min_coverage])
+    topical = ranked([c for c in kept if c.match.coverage >= policy.min_coverage], policy.length_penalty)
+    score = lambda c: effective(c, policy.length_penalty)  # noqa: E731
     if not topical:
         best = max((c.match.coverage for c in kept), default=0.0)
         return Composition("refused", reason=f"no unit covers the question (best coverage {best:.2f} < "
                                              f"{policy.min_coverage})")
     best = topical[0]
-    answering = [c for c in topical if c.passed and c.match.score >= policy.typed_floor * best.match.score]
+    answering = [c for c in topical if c.passed and score(c) >= policy.typed_floor * score(best)]
     if answering:
         return Composition("answered", _choose(frame, answering, topical, policy))
     failure = best.failures[0]
@@ -153,15 +169,16 @@ def _choose(frame: QuestionFrame, answering: list[Candidate], topical: list[Cand
             policy: AnswerPolicy) -> list[Candidate]:
     precise = frame.kind in _PRECISE
     if frame.current:  # "hiện nay": among the close ones, the newest source first
-        top = answering[0].match.score
-        close = [c for c in answering if c.match.score >= policy.relative_floor * top]
+        top = effective(answering[0], policy.length_penalty)
+        close = [c for c in answering if effective(c, policy.length_penalty) >= policy.relative_floor * top]
         close.sort(key=lambda c: str(c.metadata.get("date") or ""), reverse=True)
         answering = close + [c for c in answering if c not in close]
     if frame.kind in _LISTS:
         # the list that holds the best line, else the best list close to it
         holding = [c for c in answering if c.unit.kind in ("list", "record") and answering[0].text in c.text]
         lists = holding or [c for c in answering if c.unit.kind in ("list", "record")
-                            and c.match.score >= policy.relative_floor * answering[0].match.score]
+                            and effective(c, policy.length_penalty)
+                            >= policy.relative_floor * effective(answering[0], policy.length_penalty)]
         if lists:
             answering = lists[:1] + [c for c in answering if c is not lists[0]]
     first = answering[0]
@@ -173,7 +190,7 @@ def _choose(frame: QuestionFrame, answering: list[Candidate], topical: list[Cand
     for c in answering:
         if len(chosen) >= limit:
             break
-        if c is first or c.match.score < floor * first.match.score:
+        if c is first or effective(c, policy.length_penalty) < floor * effective(first, policy.length_penalty):
             continue
         inside = [x for x in chosen if x.text in c.text]
         if inside and not precise and c.unit.kind in ("list", "record"):

@@ -25,6 +25,7 @@ from ingest.normalize import fold_diacritics, has_diacritics, normalize_inline
 CONDITION_FAMILIES = frozenset({"people", "household", "commune", "hamlet", "area", "length", "house", "unit",
                                 "team", "case", "ballot"})
 _HOW_MANY = frozenset({"bao nhiêu", "mấy"})
+_PRECISE_TIMES = frozenset({"day", "month", "year", "time"})
 
 
 class TermStatistics(Protocol):
@@ -164,6 +165,9 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
                     kind = "percent"
         if kind not in kinds:
             kinds.append(kind)
+    if set(kinds) & _PRECISE_TIMES:
+        # "muộn nhất là ngày nào?": the day is what is asked; a deadline or date would take any
+        kinds = [k for k in kinds if k not in ("deadline", "date")]
     if tokens and tokens[-1] in ("không", "khong") and "yes_no" not in kinds:
         kinds.append("yes_no")
     agent = next((m for m in found if m.value == "agent"), None)

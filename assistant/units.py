@@ -159,6 +159,8 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
     for line, stored in lines:
         block = stored if known else guess_block(line)
         kind = block.kind
+        if _MOTTO.search(line):
+            continue  # the header block (issuer | motto | date, in a row or not) heads the document: no facts
         if kind != "record_line":
             close_record()
         if kind not in ("list_item", "table_row", "table_header") and list_block:
@@ -206,8 +208,8 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
             continue
         # a paragraph (also a caption, footnote or text box: read as text)
         items.clear()
-        if _SIGNING_LINE.match(line) or _MOTTO.search(line):
-            continue  # the signing line dates the document (document_units), the motto heads it: no facts
+        if _SIGNING_LINE.match(line):
+            continue  # the signing line dates the document (document_units), no event
         _add_text(add, line, "sentence", heading_texts(), block)
         if line.rstrip().endswith(":"):
             lead_in = line

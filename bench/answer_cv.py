@@ -40,10 +40,10 @@ RESULTS = ROOT / "bench" / "results" / "answer_cv.json"
 GRID = {
     "min_coverage": [0.30, 0.35, 0.40, 0.45, 0.50],
     "typed_floor": [0.4, 0.6, 0.8],
-    "min_dense": [0.76, 0.80],
+    "min_dense": [0.78],
     "relative_floor": [0.8, 0.9, 1.01],
     "salient_share": [0.5, 0.6, 0.7, 0.8, 2.0],
-    "partial": [True, False],
+    "length_penalty": [0.0, 0.3, 0.6],
     "boosted_passages": [0, 2],
     "semantic_weight": [0.0, 0.3],
 }
