@@ -148,6 +148,20 @@ def _references() -> lexicon.PhraseTable:
     return lexicon.table("reference_words")
 
 
+def has_name(text: str, question: str = "", noun: str = "") -> bool:
+    """A named ``noun`` ("thôn Bãi Sậy", "Thôn: Rộc Tre" in a row shown with its headers) whose
+    name the question does not already contain: what answers "thôn nào", "xã nào"."""
+    if not noun:
+        return False
+    q_words = set(syllables(question))
+    pattern = re.compile(rf"(?<!\w){re.escape(noun)}\s*:?\s+((?:[A-ZĐÂĂÊÔƠƯ][\w]*\s*){{1,4}})", re.IGNORECASE)
+    for m in pattern.finditer(text):
+        name = m.group(1).split()
+        if name and name[0][:1].isupper() and any(w.lower() not in q_words for w in name):
+            return True
+    return False
+
+
 def has_place(text: str, question: str = "") -> bool:
     """An address or place: "số 46 Tràng Thi", "phòng 109", or a capitalised name after "tại",
     "ở", "địa chỉ" ("tại Hội trường Ủy ban", "ở Nhà văn hóa thôn") that is not a part of a
@@ -215,8 +229,8 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
         kind: the kind asked; None and the open kinds (list, definition, procedure, yes_no,
             reason) are held by any text.
         question: the question (a name or number it already gives is no answer).
-        measure: for ``amount``, the measure family asked ("people", "money" …); None asks
-            for any number.
+        measure: for ``amount``, the measure family asked ("people", "money" …), None asks for
+            any number; for ``which_place``, the kind of place asked ("thôn").
     """
     if kind is None or kind in OPEN_KINDS:
         return True
@@ -239,6 +253,8 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
         return has_body_or_person(text, question)
     if kind == "place":
         return has_place(text, question)
+    if kind == "which_place":
+        return has_name(text, question, measure or "")
     if kind == "document":
         return has_document_number(text, question)
     return True

@@ -23,7 +23,7 @@ from ingest.normalize import fold_diacritics, has_diacritics, normalize_inline
 
 # measure families a question's own number can be a condition on ("thôn tôi có 150 cử tri")
 CONDITION_FAMILIES = frozenset({"people", "household", "commune", "hamlet", "area", "length", "house", "unit",
-                                "team", "case", "ballot"})
+                                "team", "case", "ballot", "percent"})
 _HOW_MANY = frozenset({"bao nhiêu", "mấy"})
 _PRECISE_TIMES = frozenset({"day", "month", "year", "time"})
 
@@ -51,7 +51,8 @@ class QuestionFrame:
             interrogatives.tsv``: day, year, amount, person, list, yes_no …); ``asks[0]`` is the
             main one, [] when none is recognised.
         measure: for an amount, the measure family asked ("people", "money", "percent" …).
-        measure_word: that measure word as typed ("thành viên"), or "".
+        measure_word: that measure word as typed ("thành viên"), or "", or for "thôn nào" the
+            kind of place asked ("thôn").
         bound: "min" or "max" when the question asks a bound ("tối thiểu", "tối đa").
         numbers: amounts the question itself states ("thôn tôi có 150 cử tri", "dưới 700 hộ"),
             with their comparison: conditions a rule's own condition must allow.
@@ -163,6 +164,8 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
                 measure, measure_word = hit.value, hit.phrase
                 if hit.value == "percent":
                     kind = "percent"
+        if kind == "which_place" and not measure_word:
+            measure_word = m.phrase.rsplit(" ", 1)[0]  # "thôn nào" asks which thôn
         if kind not in kinds:
             kinds.append(kind)
     if set(kinds) & _PRECISE_TIMES:
@@ -291,6 +294,9 @@ def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callabl
     asks, measure, measure_word = asked_kinds(reading, turn)
     bounds = _phrases("bounds", reading, "bound")
     numbers = [m for m in mentions(reading) if m.family in CONDITION_FAMILIES]
+    if len(asks) > 1 and any(m.family == "percent" for m in numbers) and "percent" in asks:
+        # "Thôn nào có tỷ lệ hộ nghèo trên 3%?": the rate is the condition, the place is asked
+        asks = [k for k in asks if k != "percent"]
     # a follow-up that names a place ("Còn xã Phú Lộc thì sao?") replaces the earlier question's
     places = question_places(turn, known_places) or question_places(standalone, known_places)
     if not places and reading != turn:

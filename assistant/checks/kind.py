@@ -11,7 +11,8 @@ MISSING = {"day": "ngày cụ thể", "month": "tháng cụ thể", "year": "nă
            "date": "thời gian cụ thể", "deadline": "thời hạn cụ thể", "duration": "thời hạn cụ thể",
            "frequency": "mức độ thường xuyên", "percent": "tỷ lệ cụ thể", "person": "tên người cụ thể",
            "agent": "cơ quan hay người cụ thể", "place": "địa điểm, địa chỉ cụ thể",
-           "contact": "thông tin liên hệ cụ thể", "document": "số hiệu văn bản"}
+           "contact": "thông tin liên hệ cụ thể", "document": "số hiệu văn bản",
+           "which_place": "tên địa phương cụ thể"}
 _AMOUNT_MISSING = {"money": "mức tiền cụ thể", "people": "số người cụ thể"}
 
 
@@ -59,7 +60,7 @@ class KindCheck(Check):
         text = candidate.unit.shown
         asked = [k for k in frame.asks if k not in OPEN_KINDS]
         for kind in asked:
-            measure = frame.measure if kind == "amount" else None
+            measure = frame.measure if kind == "amount" else frame.measure_word if kind == "which_place" else None
             if holds(kind, text, frame.reading, measure):
                 return self.ok(f"holds {kind}" + (f" ({measure})" if measure else ""))
             if kind in ("amount", "percent") and candidate.unit.kind == "row" and _counted_in_table(candidate, frame, kind):
