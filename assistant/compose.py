@@ -8,6 +8,9 @@ refusal.
   for the asked level) and quotes what they do state.
 * **refused** — nothing topical: "Tôi không tìm thấy thông tin này …".
 
+A question that names a topic and asks nothing of it ("NTM?") is answered with an overview: a
+unit from each of the best passages, and an invitation to ask more precisely.
+
 A unit from a news item more than a year old, or from a document much older than the newest
 source consulted, is dated in the answer ("Theo bài viết ngày 21/6/2017: …"); a question about the present ("hiện nay") prefers the
 newest source. Thresholds live in :class:`AnswerPolicy` and are chosen by cross-validation
@@ -28,6 +31,8 @@ REFUSAL_TEXT = ("Tôi không tìm thấy thông tin này trong tài liệu hiệ
                 "Bạn có thể hỏi lại cụ thể hơn (tên văn bản, số hiệu, địa phương) "
                 "hoặc liên hệ Ủy ban MTTQ nơi bạn sinh sống.")
 PARTIAL_LEAD = "Tài liệu hiện có không nêu {missing}. Thông tin liên quan trong tài liệu:"
+OVERVIEW_LEAD = ("Tài liệu có nhiều nội dung về “{topic}”; bạn có thể hỏi cụ thể hơn (ví dụ: tiêu chí, thủ tục, "
+                 "mức hỗ trợ, thời hạn). Một số nội dung liên quan:")
 _PRECISE = frozenset({"day", "month", "year", "time", "date", "deadline", "duration", "amount", "percent",
                       "person", "place", "contact", "document", "frequency"})
 _LISTS = frozenset({"list", "procedure"})
@@ -100,6 +105,7 @@ class Composition:
     reason: str = ""
     parts: list["Composition"] = field(default_factory=list)
     question: str = ""  # the part of the question this decision answers (for parts)
+    overview: str = ""  # the topic of a bare-topic question ("NTM"), answered by an overview
 
 
 def combine(parts: list[Composition]) -> Composition:
@@ -147,6 +153,16 @@ def decide(frame: QuestionFrame, candidates: list[Candidate], policy: AnswerPoli
         return Composition("refused", reason=f"no unit covers the question (best coverage {best:.2f} < "
                                              f"{policy.min_coverage})")
     best = topical[0]
+    if frame.bare_topic:
+        # "NTM?": what the documents say of the topic, one unit from each of the best passages
+        seen: set[int] = set()
+        overview = []
+        for c in topical:
+            if c.passed and c.unit.hit_index not in seen and _informative(c):
+                seen.add(c.unit.hit_index)
+                overview.append(c)
+        if overview:
+            return Composition("answered", overview[:3], overview=frame.turn.strip(" ?"))
     answering = [c for c in topical if c.passed and score(c) >= policy.typed_floor * score(best)]
     if answering:
         return Composition("answered", _choose(frame, answering, topical, policy))
@@ -182,6 +198,8 @@ def _choose(frame: QuestionFrame, answering: list[Candidate], topical: list[Cand
         if lists:
             answering = lists[:1] + [c for c in answering if c is not lists[0]]
     first = answering[0]
+    if first.unit.kind == "document":  # "… ban hành ngày nào?": the document's own line, nothing else
+        return [first]
     if precise and len(first.unit.shown) > policy.long_unit:
         first = _narrowed(first, answering) or first
     limit = min(policy.max_units, 2) if precise else policy.max_units
@@ -232,6 +250,8 @@ def answer_text(unit_text: str) -> str:
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_PERIOD = re.compile(r"(?:giai đoạn|đến năm|tới năm)\s+(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?"
+                     r"|(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}", re.IGNORECASE)
 
 
 def source_date(candidate: Candidate, today: date) -> tuple[str, str] | None:
@@ -243,7 +263,8 @@ def source_date(candidate: Candidate, today: date) -> tuple[str, str] | None:
     if issued:
         return "day", issued[:10]
     if str(meta.get("doc_type") or "").lower() in _NEWS:
-        years = [int(y) for y in _YEAR.findall(candidate.hit.passage.text) if int(y) <= today.year]
+        text = _PERIOD.sub(" ", candidate.hit.passage.text)  # "giai đoạn 2017 – 2020" names a period, not a date
+        years = [int(y) for y in _YEAR.findall(text) if int(y) <= today.year]
         if years:
             return "year", str(max(years))
     return None
@@ -291,4 +312,6 @@ def render(composition: Composition, numbers: dict[int, int], newest: str | None
         lines.append(f"{text} [{numbers[c.unit.hit_index]}]" + (f" {note}" if note else ""))
     if composition.status == "partial":
         return PARTIAL_LEAD.format(missing=composition.missing) + "\n" + "\n".join(lines)
+    if composition.overview:
+        return OVERVIEW_LEAD.format(topic=composition.overview) + "\n" + "\n".join(lines)
     return "\n".join(lines)

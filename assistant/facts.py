@@ -99,8 +99,18 @@ def _honorifics() -> frozenset[str]:
 
 def has_person(text: str, question: str = "") -> bool:
     """A personal name the question does not already contain: three capitalised syllables
-    ("Nguyễn Văn Bình"), or two after an honorific ("bà Minh Hoài", "đồng chí Trần Quân")."""
+    ("Nguyễn Văn Bình"), or two after an honorific ("bà Minh Hoài", "đồng chí Trần Quân"); in a
+    text in capitals, the words after a role or honorific and a colon ("TRƯỞNG BAN: TRỊNH VĂN
+    KHẢI")."""
     q_words = set(syllables(question))
+    if _in_capitals(text):
+        for m in re.finditer(r":\s*((?:\w+\s+){1,4}\w+)", text):
+            label = text[:m.start()].rsplit(".", 1)[-1].rsplit(";", 1)[-1]
+            name = m.group(1).split()
+            if (lexicon.table("roles").search(label) or lexicon.table("honorifics").search(label)) \
+                    and len(name) >= 2 and not any(c.isdigit() for c in m.group(1)) \
+                    and any(w.lower() not in q_words for w in name):
+                return True
     tokens = re.findall(r"\w+", text) + [""]
     run: list[str] = []
     honorifics = _honorifics()
@@ -120,6 +130,11 @@ def has_person(text: str, question: str = "") -> bool:
 def _by() -> re.Pattern:
     verbs = lexicon.alternation("markers", "role", "agent_verb")
     return re.compile(rf"\bdo\s+(?:các\s+|những\s+)?\w+(?:\s+\w+){{0,4}}\s+(?:{verbs})", re.IGNORECASE)
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def has_body_or_person(text: str, question: str = "") -> bool:
@@ -194,6 +209,8 @@ def amount_of(family: str, text: str, question: str = "") -> bool:
         return any(m.family in TIME_FAMILIES | {"lesson"} for m in found)
     if any(f == family for f in labelled_families(text)):
         return True  # "Số hộ nghèo: 9", a table row shown with its headers
+    if family in _SHARE_OF and _FRACTION.search(text):
+        return True  # "hai phần ba tổng số thành viên", "50% tổng số cử tri": a share of the people counted
     if family == "money":
         if any(m.family == "money" for m in found):
             return True
@@ -203,7 +220,10 @@ def amount_of(family: str, text: str, question: str = "") -> bool:
     return any(m.family == family for m in found)
 
 
-_LABELLED = re.compile(r"(?:^|[;|]\s*)([^;:|]{1,60}?)\s*:\s*(?:khoảng\s+|gần\s+|hơn\s+)?\d")
+_LABELLED = re.compile(r"(?:^|[;|,\n]\s*)([^;:|,\n]{1,60}?)\s*:\s*(?:khoảng\s+|gần\s+|hơn\s+)?\d", re.MULTILINE)
+# a share of a counted group: "hai phần ba", "1/3", "50%" (not "phần trăm" alone)
+_FRACTION = re.compile(r"\b\w+\s+phần\s+(?!trăm)\w+\b|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])|\d\s*%", re.IGNORECASE)
+_SHARE_OF = frozenset({"people", "household"})
 
 
 def labelled_families(text: str) -> list[str]:

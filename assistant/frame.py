@@ -26,6 +26,7 @@ CONDITION_FAMILIES = frozenset({"people", "household", "commune", "hamlet", "are
                                 "team", "case", "ballot", "percent"})
 _HOW_MANY = frozenset({"bao nhiêu", "mấy"})
 _PRECISE_TIMES = frozenset({"day", "month", "year", "time"})
+_TIME_MEASURES = frozenset({"day", "week", "month", "year"})
 
 
 class TermStatistics(Protocol):
@@ -101,6 +102,12 @@ class QuestionFrame:
     parts: list["QuestionFrame"] = field(default_factory=list)
 
     @property
+    def bare_topic(self) -> bool:
+        """The turn names a topic and asks nothing of it ("NTM?", "Quỹ Vì người nghèo"): no
+        interrogative, at most five words, not a follow-up."""
+        return not self.asks and not self.follow_up and len(self.turn.split()) <= 5 and bool(self.weights)
+
+    @property
     def kind(self) -> str | None:
         """The main kind of fact asked, or None."""
         return self.asks[0] if self.asks else None
@@ -157,9 +164,9 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
         kind = m.value
         if kind == "amount" and m.phrase in _HOW_MANY:
             after = _measures().find(tokens[m.end:m.end + 3], accented=accented)
-            before = _measures().find(tokens[max(0, m.start - 3):m.start], accented=accented)
-            hit = next((x for x in after if x.start == 0), None) or (before[-1] if before and
-                                                                    before[-1].end == min(3, m.start) else None)
+            # only the word after "bao nhiêu" / "mấy" says what is counted: the one before is
+            # the topic ("công dân bao nhiêu tuổi" counts years of age, not citizens)
+            hit = next((x for x in after if x.start == 0), None)
             if hit is not None:
                 measure, measure_word = hit.value, hit.phrase
                 if hit.value == "percent":
@@ -178,9 +185,13 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
             0 <= r.start - agent.end <= 3 for r in lexicon.table("roles").find(tokens, accented=accented)):
         # "cử ai làm Chủ tịch?" asks a name; "Trưởng ban do ai giới thiệu?" asks who decides
         kinds[kinds.index("agent")] = "person"
-    if "amount" in kinds and measure is None and (_payments_named(reading) or any(
-            m.value == "money" for m in _measures().find(tokens, accented=accented))):
-        measure = "money"  # "góp tài sản tối thiểu bao nhiêu?", "phụ cấp … là bao nhiêu?"
+    nouns = {m.value for m in _measures().find(tokens, accented=accented)}
+    if "amount" in kinds and (measure is None or measure in _TIME_MEASURES) and (_payments_named(reading) or "money" in nouns):
+        # "góp tài sản tối thiểu bao nhiêu?", "phụ cấp … là bao nhiêu?", "được hỗ trợ hằng tháng bao nhiêu?"
+        measure = "money"
+    elif "amount" in kinds and measure is None and "percent" in nouns:
+        measure = "percent"  # "Tỷ lệ hộ nghèo của thôn Gò Mít là bao nhiêu?"
+        kinds[kinds.index("amount")] = "percent"
     return kinds, measure, measure_word
 
 
@@ -250,14 +261,17 @@ def question_parts(reading: str) -> list[str]:
     one thing."""
     pieces = [p.strip(" ,;?") for p in _PART_BREAK.split(reading) if p and p.strip(" ,;?")]
     parts: list[str] = []
+    asking: list[bool] = []  # whether each part asks something of its own
     for n, piece in enumerate(pieces):
-        asks = asked_kinds(piece)[0]
+        asks = bool(asked_kinds(piece)[0])
         if asks and n < len(pieces) - 1 and _only_indefinite(piece):
-            asks = []  # "cùng mấy người Việt chúng tôi góp vốn, …": "mấy" is also "a few"
-        if parts and (not asks or not asked_kinds(parts[-1])[0]):
+            asks = False  # "cùng mấy người Việt chúng tôi góp vốn, …": "mấy" is also "a few"
+        if parts and (not asks or not asking[-1]):
             parts[-1] = f"{parts[-1]}, {piece}"
+            asking[-1] = asking[-1] or asks
         else:
             parts.append(piece)
+            asking.append(asks)
     return parts if len(parts) > 1 else [reading]
 
 

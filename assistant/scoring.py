@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+from assistant import lexicon
 from assistant.frame import QuestionFrame
 from assistant.query import synonym_words, with_expansions
 from assistant.units import Unit
@@ -133,8 +135,15 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
         score *= 0.5  # an aside or attribution ("(Ban hành kèm theo Nghị quyết …)")
     if _BLANKS.search(unit.text):
         score *= 0.3  # a blank form ("Số người ứng cử: ........ người") states nothing
+    if stripped.startswith("^") or _junk().search(unit.text):
+        score *= 0.2  # a footnote citing a web source ("^ … Truy cập ngày …") states no fact
     return Match(score, coverage, frozenset(present))
 
 
 QUESTION_DISCOUNT = 0.3
+@lru_cache(maxsize=1)
+def _junk() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{lexicon.alternation('reference_junk', 'origin')})(?!\w)", re.IGNORECASE)
+
+
 _BLANKS = re.compile(r"\.{5,}|…{3,}|_{5,}")

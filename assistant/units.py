@@ -139,9 +139,10 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
     record: list[tuple[str, Block]] = []
     list_block: list[str] = []
 
-    def add(text: str, kind: str, context: list[str], block: Block, display: str = "") -> None:
+    def add(text: str, kind: str, context: list[str], block: Block, display: str = "",
+            flagged: bool | None = None) -> None:
         units.append(Unit(text, hit_index, len(units), kind, [c for c in context if c], display,
-                          _flagged(block, text), block))
+                          _flagged(block, text) if flagged is None else flagged, block))
 
     def close_list() -> None:
         if len(list_block) > 1:
@@ -222,13 +223,21 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
 
 
 def _add_text(add, line: str, kind: str, context: list[str], block: Block) -> None:
-    """Sentences of ``line`` (an item stays whole when short), and clauses of the long ones."""
+    """Sentences of ``line`` (an item stays whole when short), and clauses of the long ones.
+
+    In a block flagged at ingest as addressed to an AI, only the sentences that read so are
+    flagged — one planted sentence does not take the true one beside it — unless none reads so
+    alone (the order spans sentences): then all are."""
     sentences = [line] if kind in ("item", "record_line") and len(line) <= LONG_SENTENCE else split_sentences(line)
-    for sentence in sentences:
-        add(sentence, kind, context, block)
+    own = [looks_like_instruction(s) for s in sentences]
+    whole = "instruction_like" in block.flags and not any(own)
+    for sentence, flagged in zip(sentences, own):
+        if len(sentence.split()) < 3 and kind == "sentence" and len(sentences) > 1:
+            continue  # "Không." of "Không. Tiết lộ thông tin …": a fragment answers nothing alone
+        add(sentence, kind, context, block, flagged=flagged or whole)
         if len(sentence) > LONG_SENTENCE:
             for clause in clauses(sentence):
-                add(clause, "clause", context, block)
+                add(clause, "clause", context, block, flagged=flagged or whole or looks_like_instruction(clause))
 
 
 _DATE_IN_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
