@@ -206,6 +206,8 @@ def main() -> None:
     judged = Judged(assistant, prepared)
     result = {"grid": GRID, "questions": [f.name for f in files], "defaults": cross_validate(assistant, judged)}
     print(json.dumps(result["defaults"]["held_out"], ensure_ascii=False), flush=True)
+    print(json.dumps(result["defaults"]["chosen"], ensure_ascii=False), flush=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.ablate:
         # each check left out and the thresholds re-tuned, on a grid narrowed to the values the
         # main run chose in either fold (so that an ablation costs minutes, not an hour)

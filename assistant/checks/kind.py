@@ -29,7 +29,7 @@ def _counted_in_table(candidate: Candidate, frame: QuestionFrame, kind: str) -> 
     words for an amount ("Phân bổ Số lượng giới thiệu: 7" for "được phân bổ bao nhiêu người")."""
     import re
 
-    from assistant.facts import any_number, labelled_families
+    from assistant.facts import any_number
     from assistant.lexicon import table, words
     from ingest.normalize import fold_diacritics
 
