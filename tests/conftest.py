@@ -50,3 +50,15 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not found: ../shared (or $MTTQ_SHARED_DIR) is needed for this test")
     return path
+
+
+def assistant_over(sources, directory: Path, embeddings):
+    """An :class:`assistant.answer.Assistant` over an index of ``sources`` (folders or files)
+    built in ``directory`` with ``embeddings``."""
+    from assistant.answer import Assistant
+    from vectorstore.indexer import build_index
+    from vectorstore.retriever import HybridRetriever
+    from vectorstore.store import IndexStore
+
+    assert build_index(list(sources), directory, embeddings).index_path is not None
+    return Assistant(HybridRetriever(IndexStore.load(directory), embeddings))
