@@ -12,6 +12,9 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from assistant.answer_type import DEFAULT_FACTOR
+from vectorstore.retriever import DENSE_WEIGHT, KEYWORD_WEIGHT, RRF_SHARE
+
 DEV_ADMIN_KEY = "dev-admin-key"
 
 
@@ -64,19 +67,19 @@ class Settings(BaseSettings):
     # was chosen by the benchmark: on mttq_dev recall@1 0.625 → 0.675, MRR@10 0.742 → 0.769,
     # on ALQAC 2023 recall@1 0.83 → 0.84 against equal weights (bench/retrieval_compare.py)
     rrf_k: int = Field(60, ge=1)
-    rrf_dense_weight: float = Field(0.7, ge=0)
-    rrf_keyword_weight: float = Field(1.0, ge=0)
+    rrf_dense_weight: float = Field(DENSE_WEIGHT, ge=0)
+    rrf_keyword_weight: float = Field(KEYWORD_WEIGHT, ge=0)
     rrf_reference_weight: float = Field(1.0, ge=0, description="Chunks of a document named by number")
     # fused score = share × RRF + (1 − share) × mean of min-max normalised cosine and BM25; 0.7 was
     # chosen by the benchmark: ALQAC 2022 recall@1 0.904 → 0.923, 2023 0.83 → 0.86, mttq_dev unchanged
-    rrf_share: float = Field(0.7, ge=0, le=1, description="Share of rank fusion (RRF) in the fused score; "
+    rrf_share: float = Field(RRF_SHARE, ge=0, le=1, description="Share of rank fusion (RRF) in the fused score; "
                              "the rest comes from the normalised scores (1: ranks alone)")
     retrieval_candidates: int = Field(50, ge=5, le=1000, description="Depth read from each ranking")
     retrieval_per_document: int = Field(3, ge=0, description="Most chunks of one document per result; 2 "
                                         "helps questions spanning documents, costs single-document recall")
     retrieval_section_chars: int = Field(4000, ge=0, description="A hit returns its section (e.g. its Điều) "
                                          "as one passage, whole up to this many characters; 0: chunks alone")
-    answer_type_boost: float = Field(0.4, ge=0, le=10, description="A candidate holding the kind of fact asked "
+    answer_type_boost: float = Field(DEFAULT_FACTOR, ge=0, le=10, description="A candidate holding the kind of fact asked "
                                      "(number, date, name) scores × (1 + this); 0: off (assistant/answer_type.py)")
     # second stage (assistant/reranker.py); weights learned by bench/train_reranker.py
     reranker: bool = Field(False, description="Re-score the fused candidates with the feature reranker "

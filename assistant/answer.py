@@ -29,6 +29,7 @@ from assistant.reranker import FeatureReranker
 from assistant.scoring import TermStats, document_context, forms, local_weights, match
 from assistant.types import Answer, Citation
 from assistant.units import Unit, document_units, units_of
+from ingest.types import Block
 from ingest.normalize import has_diacritics
 from vectorstore.retriever import Hit, HybridRetriever
 
@@ -122,7 +123,28 @@ class Assistant:
 
         similarity = self._similarity if self.policy.semantic_weight > 0 else None
         return judge_units(frame, passages, self.checks, first_chunk, similarity, self.policy.semantic_weight,
-                           self.policy.semantic_top)
+                           self.policy.semantic_top, self._ancestors)
+
+    def _ancestors(self, hit: Hit, index: int, limit: int = 3) -> list[str]:
+        """The texts of block ``index`` of ``hit``'s document and of its parents, nearest first
+        (at most ``limit``), read from the chunks before the hit's: a section cut for length
+        may not hold the numbered item a line belongs to ("7. Chi khoán hỗ trợ cước điện thoại"
+        above "- Tổ trưởng: 200.000 đồng")."""
+        meta = hit.chunk.metadata
+        doc, ordinal = meta.get("doc_id"), int(meta.get("ordinal", 0))
+        found: dict[int, Block] = {}
+        for k in range(ordinal, max(-1, ordinal - 15), -1):
+            chunk = self.retriever.store.chunk(f"{doc}:{k}")
+            if chunk is None:
+                continue
+            found.update({b.index: b for b in chunk.blocks if b.index >= 0})
+            if index in found and (found[index].parent < 0 or found[index].parent in found):
+                break
+        texts: list[str] = []
+        while index in found and len(texts) < limit:
+            texts.append(found[index].text)
+            index = found[index].parent
+        return texts
 
     def _similarity(self, question: str, texts: list[str]):
         """Cosine similarities of ``texts`` (as passages) to ``question`` (as a query), by the
@@ -175,7 +197,7 @@ class Assistant:
                              "status": composition.status, "reason": composition.reason})
         draft = Draft(question, query, passages, answer, frame, candidates, composition)
         if explain:
-            answer.debug["explain"] = explanation(draft)
+            answer.debug["explain"] = explanation(draft, length_penalty=self.policy.length_penalty)
         return draft
 
     def _answer(self, query: SearchQuery, frame: QuestionFrame, passages: list[Hit],
@@ -222,7 +244,8 @@ def answer_passages(hits: list[Hit], plain: list[Hit], policy: AnswerPolicy) -> 
 def judge_units(frame: QuestionFrame, passages: list[Hit], checks: list[Check],
                 header_of: Callable[[Hit], str] | None = None,
                 similarity: Callable[[str, list[str]], Sequence[float]] | None = None,
-                semantic_weight: float = 0.0, semantic_top: int = 12) -> list[Candidate]:
+                semantic_weight: float = 0.0, semantic_top: int = 12,
+                ancestors: Callable[[Hit, int], list[str]] | None = None) -> list[Candidate]:
     """The answer units of ``passages`` (:func:`assistant.units.units_of`), each matched against
     ``frame`` (:func:`assistant.scoring.match`) and judged by the ``checks`` that apply, in order;
     a unit failing a hard check is not judged further. ``header_of(hit)`` gives the first chunk
@@ -231,8 +254,16 @@ def judge_units(frame: QuestionFrame, passages: list[Hit], checks: list[Check],
     With ``similarity(question, texts)`` (cosines by the dense encoder) and a ``semantic_weight``,
     the ``semantic_top`` best units by words also score ``semantic_weight`` × their cosine scaled
     to [0, 1] among them: the encoder reads paraphrase ("sống" for "cư trú") that shared words
-    miss."""
+    miss. ``ancestors(hit, block_index)`` gives the texts of a block and its parents read from
+    outside the passage, for units whose parent item the passage does not hold."""
     units: list[Unit] = [u for h, hit in enumerate(passages) for u in units_of(hit, h)]
+    if ancestors is not None:
+        for h, hit in enumerate(passages):
+            inside = {b.index for b in hit.passage.blocks}
+            for u in units:
+                block = u.block
+                if u.hit_index == h and block is not None and block.parent >= 0 and block.parent not in inside:
+                    u.context = [t for t in ancestors(hit, block.parent) if t not in u.context] + u.context
     if frame.document_facts:  # "… ban hành ngày nào?": the documents' own dates, authors, issuers
         seen: set[str] = set()
         for h, hit in enumerate(passages):
@@ -307,11 +338,14 @@ class Draft:
         return [c.unit for c in self.candidates if not c.dropped]
 
 
-def explanation(draft: Draft, limit: int = 12) -> dict:
+def explanation(draft: Draft, limit: int = 12, length_penalty: float = 0.0) -> dict:
     """Why the answer is what it is: the frame, the ``limit`` best units with each verdict,
     and the decision. JSON-ready (``mttq ask --explain``, the API's debug field)."""
-    candidates = ranked(draft.candidates)[:limit]
-    chosen = {id(c) for c in (draft.composition.chosen if draft.composition else [])}
+    chosen_list = draft.composition.chosen if draft.composition else []
+    chosen = {id(c) for c in chosen_list}
+    best = ranked(draft.candidates, length_penalty)[:limit]
+    # the chosen units always, wherever they rank (a list chosen for a list question may rank low)
+    candidates = best + [c for c in chosen_list if all(c is not b for b in best)]
     return {
         "frame": draft.frame.describe() if draft.frame else {},
         "status": draft.composition.status if draft.composition else draft.answer.status,

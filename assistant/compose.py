@@ -8,6 +8,9 @@ refusal.
   for the asked level) and quotes what they do state.
 * **refused** — nothing topical: "Tôi không tìm thấy thông tin này …".
 
+A question that names a topic and asks nothing of it ("NTM?") is answered with an overview: a
+unit from each of the best passages, and an invitation to ask more precisely.
+
 A unit from a news item more than a year old, or from a document much older than the newest
 source consulted, is dated in the answer ("Theo bài viết ngày 21/6/2017: …"); a question about the present ("hiện nay") prefers the
 newest source. Thresholds live in :class:`AnswerPolicy` and are chosen by cross-validation
@@ -19,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from assistant import lexicon
 from assistant.checks import Candidate
 from assistant.frame import QuestionFrame
 from assistant.supersession import supersession_note
@@ -27,11 +31,13 @@ REFUSAL_TEXT = ("Tôi không tìm thấy thông tin này trong tài liệu hiệ
                 "Bạn có thể hỏi lại cụ thể hơn (tên văn bản, số hiệu, địa phương) "
                 "hoặc liên hệ Ủy ban MTTQ nơi bạn sinh sống.")
 PARTIAL_LEAD = "Tài liệu hiện có không nêu {missing}. Thông tin liên quan trong tài liệu:"
+OVERVIEW_LEAD = ("Tài liệu có nhiều nội dung về “{topic}”; bạn có thể hỏi cụ thể hơn (ví dụ: tiêu chí, thủ tục, "
+                 "mức hỗ trợ, thời hạn). Một số nội dung liên quan:")
 _PRECISE = frozenset({"day", "month", "year", "time", "date", "deadline", "duration", "amount", "percent",
                       "person", "place", "contact", "document", "frequency"})
 _LISTS = frozenset({"list", "procedure"})
-_LEADING_LABEL = re.compile(r"^\s*(?:(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[-+•–])\s+|(?:đáp|trả lời|tl)\s*:\s*)",
-                            re.IGNORECASE)
+_LEADING_LABEL = re.compile(r"^\s*(?:(?:\d{1,3}(?:\.\d{1,3})*[.)]|[a-zđ][.)]|[-+•–])\s+|(?:"
+                            + lexicon.alternation("dialogue_labels", "label") + r")\s*:\s*)", re.IGNORECASE)
 _NEWS = frozenset({"bài viết", "tin tức", "bài báo"})
 
 
@@ -60,6 +66,7 @@ class AnswerPolicy:
             is quoted with its date.
         disabled_checks: names of checks left out (ablations).
         split_parts: answer each part of a question asking several things on its own.
+        length_penalty: exponent of :func:`effective`'s discount of units longer than a sentence.
         semantic_weight: weight of the dense encoder's question–unit cosine (scaled to [0, 1]
             among the ``semantic_top`` best units by words) in a unit's score; 0 turns it off.
 
@@ -82,6 +89,7 @@ class AnswerPolicy:
     split_parts: bool = True
     semantic_weight: float = 0.0
     semantic_top: int = 12
+    length_penalty: float = 0.0
 
 
 @dataclass
@@ -97,6 +105,7 @@ class Composition:
     reason: str = ""
     parts: list["Composition"] = field(default_factory=list)
     question: str = ""  # the part of the question this decision answers (for parts)
+    overview: str = ""  # the topic of a bare-topic question ("NTM"), answered by an overview
 
 
 def combine(parts: list[Composition]) -> Composition:
@@ -111,9 +120,22 @@ def combine(parts: list[Composition]) -> Composition:
     return Composition(status, chosen, "", reasons, parts)
 
 
-def ranked(candidates: list[Candidate]) -> list[Candidate]:
-    """Candidates by score, an earlier (better-retrieved) passage winning near-ties."""
-    return sorted(candidates, key=lambda c: -c.match.score * (1.0 - 0.04 * c.unit.hit_index))
+def ranked(candidates: list[Candidate], length_penalty: float = 0.0) -> list[Candidate]:
+    """Candidates by :func:`effective` score, an earlier (better-retrieved) passage winning near-ties."""
+    return sorted(candidates, key=lambda c: -effective(c, length_penalty) * (1.0 - 0.04 * c.unit.hit_index))
+
+
+_TYPICAL_CHARS = 160  # about a sentence of an official text
+
+
+def effective(candidate: Candidate, length_penalty: float = 0.0) -> float:
+    """A unit's score, less for units longer than a sentence: × (160 / characters) ** penalty
+    when longer than 160 characters (a long sentence covers many words by its length alone; as
+    BM25 normalises a term's weight by the document's length, Robertson & Zaragoza 2009)."""
+    size = len(candidate.unit.shown)
+    if length_penalty <= 0 or size <= _TYPICAL_CHARS:
+        return candidate.match.score
+    return candidate.match.score * (_TYPICAL_CHARS / size) ** length_penalty
 
 
 def decide(frame: QuestionFrame, candidates: list[Candidate], policy: AnswerPolicy, best_dense: float,
@@ -124,13 +146,24 @@ def decide(frame: QuestionFrame, candidates: list[Candidate], policy: AnswerPoli
     if best_dense < policy.min_dense:
         return Composition("refused", reason=f"best passage cosine {best_dense:.2f} < {policy.min_dense}")
     kept = [c for c in candidates if not c.dropped]
-    topical = ranked([c for c in kept if c.match.coverage >= policy.min_coverage])
+    topical = ranked([c for c in kept if c.match.coverage >= policy.min_coverage], policy.length_penalty)
+    score = lambda c: effective(c, policy.length_penalty)  # noqa: E731
     if not topical:
         best = max((c.match.coverage for c in kept), default=0.0)
         return Composition("refused", reason=f"no unit covers the question (best coverage {best:.2f} < "
                                              f"{policy.min_coverage})")
     best = topical[0]
-    answering = [c for c in topical if c.passed and c.match.score >= policy.typed_floor * best.match.score]
+    if frame.bare_topic:
+        # "NTM?": what the documents say of the topic, one unit from each of the best passages
+        seen: set[int] = set()
+        overview = []
+        for c in topical:
+            if c.passed and c.unit.hit_index not in seen and _informative(c):
+                seen.add(c.unit.hit_index)
+                overview.append(c)
+        if overview:
+            return Composition("answered", overview[:3], overview=frame.turn.strip(" ?"))
+    answering = [c for c in topical if c.passed and score(c) >= policy.typed_floor * score(best)]
     if answering:
         return Composition("answered", _choose(frame, answering, topical, policy))
     failure = best.failures[0]
@@ -152,16 +185,21 @@ def _choose(frame: QuestionFrame, answering: list[Candidate], topical: list[Cand
             policy: AnswerPolicy) -> list[Candidate]:
     precise = frame.kind in _PRECISE
     if frame.current:  # "hiện nay": among the close ones, the newest source first
-        top = answering[0].match.score
-        close = [c for c in answering if c.match.score >= policy.relative_floor * top]
+        top = effective(answering[0], policy.length_penalty)
+        close = [c for c in answering if effective(c, policy.length_penalty) >= policy.relative_floor * top]
         close.sort(key=lambda c: str(c.metadata.get("date") or ""), reverse=True)
         answering = close + [c for c in answering if c not in close]
     if frame.kind in _LISTS:
-        lists = [c for c in answering if c.unit.kind in ("list", "record")
-                 and c.match.score >= policy.relative_floor * answering[0].match.score]
+        # the list that holds the best line, else the best list close to it
+        holding = [c for c in answering if c.unit.kind in ("list", "record") and answering[0].text in c.text]
+        lists = holding or [c for c in answering if c.unit.kind in ("list", "record")
+                            and effective(c, policy.length_penalty)
+                            >= policy.relative_floor * effective(answering[0], policy.length_penalty)]
         if lists:
-            answering = lists + [c for c in answering if c not in lists]
+            answering = lists[:1] + [c for c in answering if c is not lists[0]]
     first = answering[0]
+    if first.unit.kind == "document":  # "… ban hành ngày nào?": the document's own line, nothing else
+        return [first]
     if precise and len(first.unit.shown) > policy.long_unit:
         first = _narrowed(first, answering) or first
     limit = min(policy.max_units, 2) if precise else policy.max_units
@@ -170,7 +208,7 @@ def _choose(frame: QuestionFrame, answering: list[Candidate], topical: list[Cand
     for c in answering:
         if len(chosen) >= limit:
             break
-        if c is first or c.match.score < floor * first.match.score:
+        if c is first or effective(c, policy.length_penalty) < floor * effective(first, policy.length_penalty):
             continue
         inside = [x for x in chosen if x.text in c.text]
         if inside and not precise and c.unit.kind in ("list", "record"):
@@ -212,6 +250,8 @@ def answer_text(unit_text: str) -> str:
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_PERIOD = re.compile(r"(?:giai đoạn|đến năm|tới năm)\s+(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?"
+                     r"|(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}", re.IGNORECASE)
 
 
 def source_date(candidate: Candidate, today: date) -> tuple[str, str] | None:
@@ -223,7 +263,8 @@ def source_date(candidate: Candidate, today: date) -> tuple[str, str] | None:
     if issued:
         return "day", issued[:10]
     if str(meta.get("doc_type") or "").lower() in _NEWS:
-        years = [int(y) for y in _YEAR.findall(candidate.hit.passage.text) if int(y) <= today.year]
+        text = _PERIOD.sub(" ", candidate.hit.passage.text)  # "giai đoạn 2017 – 2020" names a period, not a date
+        years = [int(y) for y in _YEAR.findall(text) if int(y) <= today.year]
         if years:
             return "year", str(max(years))
     return None
@@ -271,4 +312,6 @@ def render(composition: Composition, numbers: dict[int, int], newest: str | None
         lines.append(f"{text} [{numbers[c.unit.hit_index]}]" + (f" {note}" if note else ""))
     if composition.status == "partial":
         return PARTIAL_LEAD.format(missing=composition.missing) + "\n" + "\n".join(lines)
+    if composition.overview:
+        return OVERVIEW_LEAD.format(topic=composition.overview) + "\n" + "\n".join(lines)
     return "\n".join(lines)

@@ -50,11 +50,7 @@ def _patterns() -> dict[str, re.Pattern]:
                                 re.IGNORECASE),
         "contact": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\d)(?:0|\+84)\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?!\d)|"
                               r"https?://\S+|www\.\S+", re.IGNORECASE),
-        "place": re.compile(r"\b(?:tại|ở|địa chỉ|trụ sở|số nhà|phòng)\s*:?\s+(?:số\s+\d+\s+)?[\wĐ]*[A-ZĐÂĂÊÔƠƯ]"
-                            r"|\bsố\s+\d+[\w/]*\s+(?:đường|phố|ngõ)?\s*[A-ZĐ]|\bphòng\s+\d+", re.UNICODE),
-        "deadline_words": re.compile(r"\b(?:chậm nhất|trước ngày|trong thời hạn|thời hạn|hạn chót|kể từ)\b",
-                                     re.IGNORECASE),
-        "base_salary": re.compile(r"lương cơ sở|hệ số", re.IGNORECASE),
+        "base_salary": re.compile(lexicon.alternation("markers", "role", "multiple_of"), re.IGNORECASE),
         "percent": re.compile(r"\d\s*%|phần trăm|\b\w+\s+phần\s+\w+\b", re.IGNORECASE),
     }
 
@@ -103,8 +99,18 @@ def _honorifics() -> frozenset[str]:
 
 def has_person(text: str, question: str = "") -> bool:
     """A personal name the question does not already contain: three capitalised syllables
-    ("Nguyễn Văn Bình"), or two after an honorific ("bà Minh Hoài", "đồng chí Trần Quân")."""
+    ("Nguyễn Văn Bình"), or two after an honorific ("bà Minh Hoài", "đồng chí Trần Quân"); in a
+    text in capitals, the words after a role or honorific and a colon ("TRƯỞNG BAN: TRỊNH VĂN
+    KHẢI")."""
     q_words = set(syllables(question))
+    if _in_capitals(text):
+        for m in re.finditer(r":\s*((?:\w+\s+){1,4}\w+)", text):
+            label = text[:m.start()].rsplit(".", 1)[-1].rsplit(";", 1)[-1]
+            name = m.group(1).split()
+            if (lexicon.table("roles").search(label) or lexicon.table("honorifics").search(label)) \
+                    and len(name) >= 2 and not any(c.isdigit() for c in m.group(1)) \
+                    and any(w.lower() not in q_words for w in name):
+                return True
     tokens = re.findall(r"\w+", text) + [""]
     run: list[str] = []
     honorifics = _honorifics()
@@ -120,10 +126,22 @@ def has_person(text: str, question: str = "") -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _by() -> re.Pattern:
+    verbs = lexicon.alternation("markers", "role", "agent_verb")
+    return re.compile(rf"\bdo\s+(?:các\s+|những\s+)?\w+(?:\s+\w+){{0,4}}\s+(?:{verbs})", re.IGNORECASE)
+
+
+def _in_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
 def has_body_or_person(text: str, question: str = "") -> bool:
     """A person, or a body named with capitals or an abbreviation ("Ủy ban nhân dân", "UBND",
-    "Ban Thường trực") that the question does not already name."""
-    if has_person(text, question):
+    "Ban Thường trực") that the question does not already name, or a doer given by "do …"
+    ("do hòa giải viên bầu", "do hội nghị thôn bầu")."""
+    if has_person(text, question) or _by().search(text):
         return True
     q_words = set(syllables(question))
     for m in re.finditer(r"(?:\b[A-ZĐ][\wđĐ]*\b\s*){2,}|\b[A-ZĐ]{2,}[\wĐ-]*\b", text):
@@ -132,8 +150,12 @@ def has_body_or_person(text: str, question: str = "") -> bool:
     return False
 
 
-_AT = re.compile(r"\b(?:tại|ở|địa chỉ|trụ sở)\s*:?\s+((?:\w+\s+){0,1}\w+)", re.IGNORECASE)
-_ADDRESS = re.compile(r"\bsố\s+\d+[\w/]*\s+(?:đường|phố|ngõ)?\s*[A-ZĐ]|\bphòng\s+\d+", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _at_and_address() -> tuple[re.Pattern, re.Pattern]:
+    at = lexicon.alternation("markers", "role", "place_at")
+    address = lexicon.alternation("markers", "role", "address")
+    return (re.compile(rf"\b(?:{at})\s*:?\s+((?:\w+\s+){{0,1}}\w+)", re.IGNORECASE),
+            re.compile(rf"\bsố\s+\d+[\w/]*\s+(?:(?:{address})\s+)?[A-ZĐ]|\b(?:{address})\s+\d+", re.IGNORECASE))
 
 
 @lru_cache(maxsize=1)
@@ -141,13 +163,28 @@ def _references() -> lexicon.PhraseTable:
     return lexicon.table("reference_words")
 
 
+def has_name(text: str, question: str = "", noun: str = "") -> bool:
+    """A named ``noun`` ("thôn Bãi Sậy", "Thôn: Rộc Tre" in a row shown with its headers) whose
+    name the question does not already contain: what answers "thôn nào", "xã nào"."""
+    if not noun:
+        return False
+    q_words = set(syllables(question))
+    pattern = re.compile(rf"(?<!\w){re.escape(noun)}\s*:?\s+((?:[A-ZĐÂĂÊÔƠƯ][\w]*\s*){{1,4}})", re.IGNORECASE)
+    for m in pattern.finditer(text):
+        name = m.group(1).split()
+        if name and name[0][:1].isupper() and any(w.lower() not in q_words for w in name):
+            return True
+    return False
+
+
 def has_place(text: str, question: str = "") -> bool:
     """An address or place: "số 46 Tràng Thi", "phòng 109", or a capitalised name after "tại",
     "ở", "địa chỉ" ("tại Hội trường Ủy ban", "ở Nhà văn hóa thôn") that is not a part of a
     document ("tại Điều 1", "ở Mục II": ``lexicon/reference_words.tsv``)."""
-    if _ADDRESS.search(text):
+    at, address = _at_and_address()
+    if address.search(text):
         return True
-    for m in _AT.finditer(text):
+    for m in at.finditer(text):
         name = m.group(1)
         if name[:1].isupper() and not any(r.start == 0 for r in _references().search(name)):
             return True
@@ -168,8 +205,12 @@ def amount_of(family: str, text: str, question: str = "") -> bool:
     "lương cơ sở" (base salary) — except for a question about the base salary itself, which
     needs a sum in đồng."""
     found = [m for m in mentions(text) if m.family]
+    if family == "time_span":  # "bao nhiêu thời gian": any length of time ("01 tuần", "40 tiết")
+        return any(m.family in TIME_FAMILIES | {"lesson"} for m in found)
     if any(f == family for f in labelled_families(text)):
         return True  # "Số hộ nghèo: 9", a table row shown with its headers
+    if family in _SHARE_OF and _FRACTION.search(text):
+        return True  # "hai phần ba tổng số thành viên", "50% tổng số cử tri": a share of the people counted
     if family == "money":
         if any(m.family == "money" for m in found):
             return True
@@ -179,7 +220,10 @@ def amount_of(family: str, text: str, question: str = "") -> bool:
     return any(m.family == family for m in found)
 
 
-_LABELLED = re.compile(r"(?:^|[;|]\s*)([^;:|]{1,60}?)\s*:\s*(?:khoảng\s+|gần\s+|hơn\s+)?\d")
+_LABELLED = re.compile(r"(?:^|[;|,\n]\s*)([^;:|,\n]{1,60}?)\s*:\s*(?:khoảng\s+|gần\s+|hơn\s+)?\d", re.MULTILINE)
+# a share of a counted group: "hai phần ba", "1/3", "50%" (not "phần trăm" alone)
+_FRACTION = re.compile(r"\b\w+\s+phần\s+(?!trăm)\w+\b|(?<![\d/])\d{1,2}/\d{1,2}(?![\d/])|\d\s*%", re.IGNORECASE)
+_SHARE_OF = frozenset({"people", "household"})
 
 
 def labelled_families(text: str) -> list[str]:
@@ -205,8 +249,8 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
         kind: the kind asked; None and the open kinds (list, definition, procedure, yes_no,
             reason) are held by any text.
         question: the question (a name or number it already gives is no answer).
-        measure: for ``amount``, the measure family asked ("people", "money" …); None asks
-            for any number.
+        measure: for ``amount``, the measure family asked ("people", "money" …), None asks for
+            any number; for ``which_place``, the kind of place asked ("thôn").
     """
     if kind is None or kind in OPEN_KINDS:
         return True
@@ -229,20 +273,25 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
         return has_body_or_person(text, question)
     if kind == "place":
         return has_place(text, question)
+    if kind == "which_place":
+        return has_name(text, question, measure or "")
     if kind == "document":
         return has_document_number(text, question)
     return True
 
 
-_RECEIVES = re.compile(r"^(.{3,120}?)\s+(?:được|đươc|duoc)\s+(?:hưởng\s+|huong\s+|nhận\s+|nhan\s+)?"
-                       r"(?:phụ cấp|trợ cấp|hỗ trợ|thưởng|bồi dưỡng|thù lao|phu cap|tro cap|ho tro|thuong)",
-                       re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _receives() -> re.Pattern:
+    """"X được (hưởng|nhận) <payment>", accents typed or not."""
+    payments_ = lexicon.alternation("payments", "family", key="payment", folded=True)
+    return re.compile(rf"^(.{{3,120}}?)\s+(?:được|đươc|duoc)\s+(?:(?:hưởng|huong|nhận|nhan)\s+)?(?:{payments_})",
+                      re.IGNORECASE)
 
 
 def recipient(text: str, content_terms) -> set[str]:
     """Folded content words of who receives a payment in "X được hỗ trợ …" (empty when the
     text does not say it that way). ``content_terms`` is :func:`assistant.query.content_terms`."""
-    m = _RECEIVES.search(text.strip())
+    m = _receives().search(text.strip())
     if not m:
         return set()
     noise = {fold_diacritics(w) for w in ("mỗi", "các", "những", "xã", "thôn", "tỉnh", "người")}

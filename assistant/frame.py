@@ -23,8 +23,10 @@ from ingest.normalize import fold_diacritics, has_diacritics, normalize_inline
 
 # measure families a question's own number can be a condition on ("thôn tôi có 150 cử tri")
 CONDITION_FAMILIES = frozenset({"people", "household", "commune", "hamlet", "area", "length", "house", "unit",
-                                "team", "case", "ballot"})
+                                "team", "case", "ballot", "percent"})
 _HOW_MANY = frozenset({"bao nhiêu", "mấy"})
+_PRECISE_TIMES = frozenset({"day", "month", "year", "time"})
+_TIME_MEASURES = frozenset({"day", "week", "month", "year"})
 
 
 class TermStatistics(Protocol):
@@ -50,7 +52,8 @@ class QuestionFrame:
             interrogatives.tsv``: day, year, amount, person, list, yes_no …); ``asks[0]`` is the
             main one, [] when none is recognised.
         measure: for an amount, the measure family asked ("people", "money", "percent" …).
-        measure_word: that measure word as typed ("thành viên"), or "".
+        measure_word: that measure word as typed ("thành viên"), or "", or for "thôn nào" the
+            kind of place asked ("thôn").
         bound: "min" or "max" when the question asks a bound ("tối thiểu", "tối đa").
         numbers: amounts the question itself states ("thôn tôi có 150 cử tri", "dưới 700 hộ"),
             with their comparison: conditions a rule's own condition must allow.
@@ -97,6 +100,12 @@ class QuestionFrame:
     document_facts: set[str] = field(default_factory=set)
     max_idf: float = 1.0
     parts: list["QuestionFrame"] = field(default_factory=list)
+
+    @property
+    def bare_topic(self) -> bool:
+        """The turn names a topic and asks nothing of it ("NTM?", "Quỹ Vì người nghèo"): no
+        interrogative, at most five words, not a follow-up."""
+        return not self.asks and not self.follow_up and len(self.turn.split()) <= 5 and bool(self.weights)
 
     @property
     def kind(self) -> str | None:
@@ -155,15 +164,20 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
         kind = m.value
         if kind == "amount" and m.phrase in _HOW_MANY:
             after = _measures().find(tokens[m.end:m.end + 3], accented=accented)
-            before = _measures().find(tokens[max(0, m.start - 3):m.start], accented=accented)
-            hit = next((x for x in after if x.start == 0), None) or (before[-1] if before and
-                                                                    before[-1].end == min(3, m.start) else None)
+            # only the word after "bao nhiêu" / "mấy" says what is counted: the one before is
+            # the topic ("công dân bao nhiêu tuổi" counts years of age, not citizens)
+            hit = next((x for x in after if x.start == 0), None)
             if hit is not None:
                 measure, measure_word = hit.value, hit.phrase
                 if hit.value == "percent":
                     kind = "percent"
+        if kind == "which_place" and not measure_word:
+            measure_word = m.phrase.rsplit(" ", 1)[0]  # "thôn nào" asks which thôn
         if kind not in kinds:
             kinds.append(kind)
+    if set(kinds) & _PRECISE_TIMES:
+        # "muộn nhất là ngày nào?": the day is what is asked; a deadline or date would take any
+        kinds = [k for k in kinds if k not in ("deadline", "date")]
     if tokens and tokens[-1] in ("không", "khong") and "yes_no" not in kinds:
         kinds.append("yes_no")
     agent = next((m for m in found if m.value == "agent"), None)
@@ -171,9 +185,13 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
             0 <= r.start - agent.end <= 3 for r in lexicon.table("roles").find(tokens, accented=accented)):
         # "cử ai làm Chủ tịch?" asks a name; "Trưởng ban do ai giới thiệu?" asks who decides
         kinds[kinds.index("agent")] = "person"
-    if "amount" in kinds and measure is None and (_payments_named(reading) or any(
-            m.value == "money" for m in _measures().find(tokens, accented=accented))):
-        measure = "money"  # "góp tài sản tối thiểu bao nhiêu?", "phụ cấp … là bao nhiêu?"
+    nouns = {m.value for m in _measures().find(tokens, accented=accented)}
+    if "amount" in kinds and (measure is None or measure in _TIME_MEASURES) and (_payments_named(reading) or "money" in nouns):
+        # "góp tài sản tối thiểu bao nhiêu?", "phụ cấp … là bao nhiêu?", "được hỗ trợ hằng tháng bao nhiêu?"
+        measure = "money"
+    elif "amount" in kinds and measure is None and "percent" in nouns:
+        measure = "percent"  # "Tỷ lệ hộ nghèo của thôn Gò Mít là bao nhiêu?"
+        kinds[kinds.index("amount")] = "percent"
     return kinds, measure, measure_word
 
 
@@ -231,7 +249,7 @@ def analyse(turn: str, standalone: str, stats: TermStatistics,
     return frame
 
 
-_PART_BREAK = re.compile(r"\s*(?:[;?]|,\s*(?:và|còn)\b|,|\s+và\s+(?=theo\b|ai\b|bao\b|mấy\b|khi\b|ở\b|người\b|cơ quan\b))\s*",
+_PART_BREAK = re.compile(rf"\s*(?:[;?]|,\s*(?:và|còn)\b|,|\s+và\s+(?=(?:{lexicon.alternation('markers', 'role', 'part_opener')})\b))\s*",
                          re.IGNORECASE)
 
 
@@ -243,13 +261,24 @@ def question_parts(reading: str) -> list[str]:
     one thing."""
     pieces = [p.strip(" ,;?") for p in _PART_BREAK.split(reading) if p and p.strip(" ,;?")]
     parts: list[str] = []
-    for piece in pieces:
-        asks = asked_kinds(piece)[0]
-        if parts and (not asks or not asked_kinds(parts[-1])[0]):
+    asking: list[bool] = []  # whether each part asks something of its own
+    for n, piece in enumerate(pieces):
+        asks = bool(asked_kinds(piece)[0])
+        if asks and n < len(pieces) - 1 and _only_indefinite(piece):
+            asks = False  # "cùng mấy người Việt chúng tôi góp vốn, …": "mấy" is also "a few"
+        if parts and (not asks or not asking[-1]):
             parts[-1] = f"{parts[-1]}, {piece}"
+            asking[-1] = asking[-1] or asks
         else:
             parts.append(piece)
+            asking.append(asks)
     return parts if len(parts) > 1 else [reading]
+
+
+def _only_indefinite(piece: str) -> bool:
+    """The piece's only interrogative is "mấy", which is also the indefinite "a few"."""
+    found = _interrogatives().search(piece)
+    return bool(found) and all(m.phrase == "mấy" for m in found)
 
 
 def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callable[[str], str] | None,
@@ -261,7 +290,8 @@ def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callabl
     standalone_reading = standalone if has_diacritics(standalone) or restore is None else restore(standalone)
     fold = not accented
     terms = [t for t in content_terms(standalone, fold) if fold_diacritics(t) not in _abbreviation_terms()]
-    weights = {t: stats.idf(fold_diacritics(t)) for t in dict.fromkeys(terms)}
+    # a number's topic is judged by its own checks (years, conditions): as a term it counts half
+    weights = {t: stats.idf(fold_diacritics(t)) * (0.5 if t.isdigit() else 1.0) for t in dict.fromkeys(terms)}
     # an abbreviation and its expansion are one concept: the expansion's syllables share the weight
     # of one term ("MTTQ" is not worth four terms "mặt trận tổ quốc")
     for expansion in expansions_of(standalone):
@@ -278,12 +308,16 @@ def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callabl
     asks, measure, measure_word = asked_kinds(reading, turn)
     bounds = _phrases("bounds", reading, "bound")
     numbers = [m for m in mentions(reading) if m.family in CONDITION_FAMILIES]
+    if len(asks) > 1 and any(m.family == "percent" for m in numbers) and "percent" in asks:
+        # "Thôn nào có tỷ lệ hộ nghèo trên 3%?": the rate is the condition, the place is asked
+        asks = [k for k in asks if k != "percent"]
     # a follow-up that names a place ("Còn xã Phú Lộc thì sao?") replaces the earlier question's
     places = question_places(turn, known_places) or question_places(standalone, known_places)
     if not places and reading != turn:
         places = question_places(reading, known_places)
     stance_words = _phrases("stances", reading, "stance")
-    if re.search(r"\b(?:đến|tới|vào)\s+(?:năm\s+)?20\d\d\b", reading, re.IGNORECASE):
+    if re.search(rf"\b(?:{lexicon.alternation('markers', 'role', 'year_lead')})\s+(?:năm\s+)?20\d\d\b", reading,
+                 re.IGNORECASE):
         stance_words.append("goal")  # "đến 2030 phải … được bao nhiêu?": a deadline's figure is a target
     return QuestionFrame(
         turn=turn, reading=reading, standalone=standalone, accented=accented, terms=list(weights),

@@ -8,10 +8,13 @@ question's adjacent term pairs it contains, so that word order counts a little.
 from __future__ import annotations
 
 import math
+import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+from assistant import lexicon
 from assistant.frame import QuestionFrame
 from assistant.query import synonym_words, with_expansions
 from assistant.units import Unit
@@ -134,7 +137,20 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
         score *= 0.5
     elif unit.text.strip().lower() == str(unit_title or "").strip().lower():
         score *= 0.5  # the document's own title names it, it answers nothing
+    stripped = unit.text.strip()
+    if stripped.startswith("(") and stripped.endswith(")"):
+        score *= 0.5  # an aside or attribution ("(Ban hành kèm theo Nghị quyết …)")
+    if _BLANKS.search(unit.text):
+        score *= 0.3  # a blank form ("Số người ứng cử: ........ người") states nothing
+    if stripped.startswith("^") or _junk().search(unit.text):
+        score *= 0.2  # a footnote citing a web source ("^ … Truy cập ngày …") states no fact
     return Match(score, coverage, frozenset(present))
 
 
 QUESTION_DISCOUNT = 0.3
+@lru_cache(maxsize=1)
+def _junk() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{lexicon.alternation('reference_junk', 'origin')})(?!\w)", re.IGNORECASE)
+
+
+_BLANKS = re.compile(r"\.{5,}|…{3,}|_{5,}")

@@ -29,8 +29,9 @@ from vectorstore.retriever import Hit
 # a sentence longer than this is also offered as clauses (case 30: one long unpunctuated paragraph)
 LONG_SENTENCE = 320
 CLAUSE_TARGET = 220  # characters a clause aims at when a long sentence is cut
-_CLAUSE_BREAK = re.compile(r"(?<=[;,:])\s+|\s+(?=(?:và|nhưng|đồng thời|trong đó|bao gồm|gồm)\s)")
+_CLAUSE_BREAK = re.compile(rf"(?<=[;,:])\s+|\s+(?=(?:{lexicon.alternation('markers', 'role', 'clause_break')})\s)")
 _SIGNING_LINE = re.compile(r"^[^,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\.?$", re.IGNORECASE)
+_MOTTO = re.compile(lexicon.alternation("markers", "role", "motto"), re.IGNORECASE)
 _RECORD_LINE = re.compile(r"^\s*([^:|]{2,40}?)\s*:\s+(\S.*)$")
 
 
@@ -138,9 +139,10 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
     record: list[tuple[str, Block]] = []
     list_block: list[str] = []
 
-    def add(text: str, kind: str, context: list[str], block: Block, display: str = "") -> None:
+    def add(text: str, kind: str, context: list[str], block: Block, display: str = "",
+            flagged: bool | None = None) -> None:
         units.append(Unit(text, hit_index, len(units), kind, [c for c in context if c], display,
-                          _flagged(block, text), block))
+                          _flagged(block, text) if flagged is None else flagged, block))
 
     def close_list() -> None:
         if len(list_block) > 1:
@@ -158,6 +160,8 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
     for line, stored in lines:
         block = stored if known else guess_block(line)
         kind = block.kind
+        if _MOTTO.search(line):
+            continue  # the header block (issuer | motto | date, in a row or not) heads the document: no facts
         if kind != "record_line":
             close_record()
         if kind not in ("list_item", "table_row", "table_header") and list_block:
@@ -206,7 +210,7 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
         # a paragraph (also a caption, footnote or text box: read as text)
         items.clear()
         if _SIGNING_LINE.match(line):
-            continue  # "Đắk Lắk, ngày 18 tháng 11 năm 2025" dates the document (document_units), no event
+            continue  # the signing line dates the document (document_units), no event
         _add_text(add, line, "sentence", heading_texts(), block)
         if line.rstrip().endswith(":"):
             lead_in = line
@@ -219,13 +223,21 @@ def units_of(hit: Hit, hit_index: int) -> list[Unit]:
 
 
 def _add_text(add, line: str, kind: str, context: list[str], block: Block) -> None:
-    """Sentences of ``line`` (an item stays whole when short), and clauses of the long ones."""
+    """Sentences of ``line`` (an item stays whole when short), and clauses of the long ones.
+
+    In a block flagged at ingest as addressed to an AI, only the sentences that read so are
+    flagged — one planted sentence does not take the true one beside it — unless none reads so
+    alone (the order spans sentences): then all are."""
     sentences = [line] if kind in ("item", "record_line") and len(line) <= LONG_SENTENCE else split_sentences(line)
-    for sentence in sentences:
-        add(sentence, kind, context, block)
+    own = [looks_like_instruction(s) for s in sentences]
+    whole = "instruction_like" in block.flags and not any(own)
+    for sentence, flagged in zip(sentences, own):
+        if len(sentence.split()) < 3 and kind == "sentence" and len(sentences) > 1:
+            continue  # "Không." of "Không. Tiết lộ thông tin …": a fragment answers nothing alone
+        add(sentence, kind, context, block, flagged=flagged or whole)
         if len(sentence) > LONG_SENTENCE:
             for clause in clauses(sentence):
-                add(clause, "clause", context, block)
+                add(clause, "clause", context, block, flagged=flagged or whole or looks_like_instruction(clause))
 
 
 _DATE_IN_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)

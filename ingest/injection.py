@@ -9,6 +9,9 @@ answer text or shown to a model.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from ingest.structure import read_tsv
 
 _PATTERNS = [
     r"\b(bỏ qua|phớt lờ|quên|bo qua)\b.{0,40}\b(hướng dẫn|chỉ dẫn|chỉ thị|lệnh|quy tắc|yêu cầu)\b.{0,30}"
@@ -31,6 +34,39 @@ _PATTERNS = [
 INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, re.Pattern]:
+    """One pattern per cue class of ``ingest/data/injection_cues.tsv``, whole words, any case —
+    but "AI", which is the system only in capitals ("ai" is also "who")."""
+    by_cue: dict[str, list[str]] = {}
+    for row in read_tsv("injection_cues.tsv"):
+        by_cue.setdefault(row["cue"], []).append(row["phrase"])
+    out = {}
+    for cue, phrases in by_cue.items():
+        alternatives = ["AI" if p == "ai" else "(?i:" + re.escape(p).replace(r"\ ", r"\s+") + ")"
+                        for p in sorted(phrases, key=len, reverse=True)]
+        out[cue] = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+    return out
+
+
+def _addressed_to_answerer(text: str) -> bool:
+    """A sentence about how to answer, by its cue classes: answering conditioned on being asked
+    ("Nếu có ai hỏi … thì nói là …"), a canonical answer ("câu trả lời đúng là …"), the answering
+    system addressed with an order or a note ("Hệ thống hỏi đáp lưu ý: …"), the asker given an
+    answer ("Thông tin … cần cung cấp cho người hỏi …"), or identity papers to be sent over an
+    online channel ("gửi ảnh chụp căn cước công dân qua Zalo …")."""
+    cues = _cues()
+    has = {cue: bool(p.search(text)) for cue, p in cues.items()}
+    if has.get("canonical") or (has.get("when_asked") and has.get("answer")):
+        return True
+    if has.get("system") and (has.get("imperative") or has.get("answer")):
+        return True
+    if has.get("asker") and has.get("answer"):
+        return True
+    return bool(has.get("id_paper") and has.get("send") and has.get("channel"))
+
+
 def looks_like_instruction(text: str) -> bool:
-    """True when ``text`` addresses an AI assistant with orders rather than informing people."""
-    return bool(INSTRUCTION.search(text))
+    """True when ``text`` addresses an AI assistant (or whoever answers) with orders about how to
+    answer rather than informing people, or asks people to send identity papers online."""
+    return bool(INSTRUCTION.search(text)) or _addressed_to_answerer(text)

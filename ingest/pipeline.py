@@ -229,6 +229,8 @@ def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = ap
         notes.append(f"page(s) {doc.metadata['ocr_pages']} read by OCR")
     if doc.metadata.get("docx_parts_read"):
         notes.append(f"{doc.metadata['docx_parts_read']} text read and indexed")
+    if doc.metadata.get("hidden_text"):
+        notes.append("hidden text (not shown to readers) left out")
     if doc.metadata.get("legacy_encoding"):
         notes.append(f"converted from {doc.metadata['legacy_encoding'].upper()} to Unicode")
     if flagged:

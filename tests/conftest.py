@@ -131,3 +131,15 @@ def sample_store(make_store, sample_index):
     vectors = source.dense.vectors(list(range(len(source.chunks))))
     return make_store(source.chunks, vectors, source.manifest["embedding_model"]) if make_store.kind != "embedded" \
         else source
+
+
+def assistant_over(sources, directory: Path, embeddings):
+    """An :class:`assistant.answer.Assistant` over an index of ``sources`` (folders or files)
+    built in ``directory`` with ``embeddings``."""
+    from assistant.answer import Assistant
+    from vectorstore.indexer import build_index
+    from vectorstore.retriever import HybridRetriever
+    from vectorstore.store import IndexStore
+
+    assert build_index(list(sources), directory, embeddings).index_path is not None
+    return Assistant(HybridRetriever(IndexStore.load(directory), embeddings))

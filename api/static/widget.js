@@ -50,9 +50,11 @@
   var color = /^#[0-9a-fA-F]{3,8}$/.test(data.color || "") ? data.color : "#c8102e";
   var textColor = /^#[0-9a-fA-F]{3,8}$/.test(data.textColor || "") ? data.textColor : "#ffffff";
   var side = data.position === "left" ? "left" : "right";
-  var suggestions = (data.suggestions || "Tiêu chí xã nông thôn mới kiểu mẫu gồm những gì?|" +
+  // the defaults are answered by the sample corpus (tests/api/test_widget_suggestions.py); a portal
+  // sets its own with data-suggestions
+  var suggestions = (data.suggestions || "Người dân tham gia xây dựng xã nông thôn mới kiểu mẫu bằng cách nào?|" +
     "Ban giám sát đầu tư của cộng đồng có bao nhiêu thành viên?|" +
-    "Cuộc vận động Toàn dân đoàn kết xây dựng nông thôn mới là gì?").split("|")
+    "Ban Thường trực Ủy ban MTTQ xã tiếp công dân vào ngày nào?").split("|")
     .map(function (s) { return s.trim(); }).filter(Boolean).slice(0, 4);
   var storeKey = "mttq-widget:" + apiBase;
   var MAX_QUESTION = 1000;  // the server's limit (README, "Limits")

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import re
 
+from assistant import lexicon
 from assistant.checks.base import Candidate, Check, Verdict
 from assistant.frame import QuestionFrame
 
-_DEFINES = re.compile(r"\b(?:là|được hiểu là|có nghĩa là|nghĩa là|gồm|bao gồm)\b", re.IGNORECASE)
+_DEFINES = re.compile(rf"\b(?:{lexicon.alternation('markers', 'role', 'defines')})\b", re.IGNORECASE)
 
 
 class DefinitionCheck(Check):
     """"Mặt trận Tổ quốc là gì?" is answered by "Mặt trận Tổ quốc Việt Nam là …", not by a
     title or a sentence about its activities: the unit says what something is ("là", "được
-    hiểu là", "gồm")."""
+    hiểu là", "gồm": ``lexicon/markers.tsv``)."""
 
     name = "definition"
 

@@ -2,15 +2,12 @@
 the asked role for a name."""
 from __future__ import annotations
 
-import re
-
 from assistant.checks.base import Candidate, Check, Verdict
 from assistant.facts import payments_in, recipient
 from assistant.frame import QuestionFrame
 from assistant.query import content_terms
 from ingest.normalize import fold_diacritics
 
-_NEAR_ROLE = 8  # tokens between a role word and the name it introduces ("Tổ phó: ông Đặng Văn Quân")
 
 
 class SubjectCheck(Check):
@@ -39,11 +36,12 @@ class SubjectCheck(Check):
         return self.ok()
 
     def _role(self, candidate: Candidate, frame: QuestionFrame) -> Verdict:
-        text = fold_diacritics(f"{candidate.unit.shown} {' '.join(candidate.unit.context[:1])}".lower())
-        tokens = re.findall(r"\w+", text)
-        for role in frame.roles:
-            words = fold_diacritics(role.lower()).split()
-            for i in range(len(tokens) - len(words) + 1):
-                if tokens[i:i + len(words)] == words:
-                    return self.ok(f"names the role {role}")
+        """The unit (or its label, for a record line "Tổ phó: ông …") names the asked role itself:
+        "Phó Chủ tịch" is not "Chủ tịch" (roles are matched whole, longest first)."""
+        from assistant.checks.role import roles_in
+
+        named = roles_in(f"{candidate.unit.shown} {' '.join(candidate.unit.context[:1])}")
+        asked = {fold_diacritics(r) for r in frame.roles}
+        if named & asked:
+            return self.ok(f"names the role {', '.join(sorted(named & asked))}")
         return self.fail(f"names no {', '.join(frame.roles)}", f"tên người giữ vị trí {', '.join(frame.roles)}")

@@ -150,3 +150,19 @@ def column(name: str, key: str, value: str) -> dict[str, str]:
     for row in rows(name):
         out.setdefault(row[key], row[value])
     return out
+
+
+@lru_cache(maxsize=None)
+def alternation(name: str, column: str, value: str | None = None, key: str | None = None, folded: bool = False) -> str:
+    """A regular-expression alternation of a lexicon file's phrases (escaped, longest first; spaces
+    match any whitespace, hyphens any dash): the rows of ``<name>.tsv`` whose ``column`` equals
+    ``value`` (all rows when None), their ``key`` column (default the first). With ``folded``,
+    the accent-folded forms are added too (for text typed without accents)."""
+    data = rows(name)
+    key = key or next(iter(data[0]))
+    phrases = {r[key] for r in data if value is None or r[column] == value}
+    if folded:
+        phrases |= {fold_diacritics(p) for p in phrases}
+    escaped = [re.escape(p).replace(r"\ ", r"\s+").replace(r"\-", r"\s*[-–]\s*")
+               for p in sorted(phrases, key=len, reverse=True)]
+    return "|".join(escaped)

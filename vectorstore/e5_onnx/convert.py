@@ -86,6 +86,9 @@ def ensure_converted(cache_dir: Path | None = None, variant: str = DEFAULT_VARIA
     try:
         root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=root))
+        # mkdtemp makes it private (0700); the model is read by whichever user serves, e.g.
+        # an image's unprivileged user after a conversion at build time
+        staging.chmod(0o755)
     except OSError as exc:
         raise EmbeddingModelError(f"cannot write the converted encoder under {root}: {exc}") from exc
     try:
