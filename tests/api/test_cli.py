@@ -178,6 +178,6 @@ def test_ask_explain_says_why(cache_dir, sample_index):
                             cache_dir=cache_dir).stdout)
     assert data["status"] == "partial" and data["debug"]["frame"]["stance"] == "result"
     stance = [v for u in data["debug"]["units"] for v in u["verdicts"] if v["check"] == "stance" and not v["ok"]]
-    assert stance and "target" in stance[0]["reason"]
+    assert stance and "goal" in stance[0]["reason"]
     shown = _mttq("ask", question, "--explain", "--index", str(sample_index), cache_dir=cache_dir).stdout
     assert "✗stance" in shown and "status: partial" in shown
