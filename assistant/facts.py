@@ -137,11 +137,30 @@ def _in_capitals(text: str) -> bool:
     return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+@lru_cache(maxsize=1)
+def _event_time() -> re.Pattern:
+    return re.compile(rf"\b(?:{lexicon.alternation('markers', 'role', 'date_event')})\s+\w+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _body_subject() -> re.Pattern:
+    """A sentence or clause opening with a body ("Ủy ban bầu cử cấp tỉnh quyết định …", "Bộ Dân tộc
+    và Tôn giáo chịu trách nhiệm …"): its subject is a doer."""
+    bodies = lexicon.alternation("markers", "role", "body")
+    return re.compile(rf"(?:^|[.;:]\s+|^\s*[-+•]\s*|^\s*\d+[.)]\s*)(?P<body>{bodies})\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _opens_with_body(text: str) -> bool:
+    """A body named with a capital at the start of a sentence, clause or list item (a capital,
+    because "bộ" and "ban" are also common words)."""
+    return any(m.group("body")[0].isupper() for m in _body_subject().finditer(text))
+
+
 def has_body_or_person(text: str, question: str = "") -> bool:
     """A person, or a body named with capitals or an abbreviation ("Ủy ban nhân dân", "UBND",
     "Ban Thường trực") that the question does not already name, or a doer given by "do …"
     ("do hòa giải viên bầu", "do hội nghị thôn bầu")."""
-    if has_person(text, question) or _by().search(text):
+    if has_person(text, question) or _by().search(text) or _opens_with_body(text):
         return True
     q_words = set(syllables(question))
     for m in re.finditer(r"(?:\b[A-ZĐ][\wđĐ]*\b\s*){2,}|\b[A-ZĐ]{2,}[\wĐ-]*\b", text):
@@ -257,6 +276,8 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
     p = _patterns()
     if kind == "time":  # "7 giờ", "7h30", and in words "bảy giờ sáng"
         return bool(p["time"].search(text)) or any(m.family == "hour" for m in mentions(text))
+    if kind == "date" and _event_time().search(text):
+        return True  # "đến khi tổ chức thành công Đại hội": a point in time given by an event
     if kind in ("day", "month", "year", "date", "frequency", "contact"):
         return bool(p[kind].search(text))
     if kind == "deadline":

@@ -73,6 +73,8 @@ class QuestionFrame:
             có thẩm quyền …?"), one frame per part (:func:`question_parts`); each part keeps its
             own kind, places, years, documents and qualifiers, and the other parts' words at half
             weight. Empty for a question asking one thing.
+        condition_terms: the terms that state the question's own conditions ("trên", "3" of
+            "trên 3%"): a unit whose value meets the condition covers them without the words.
     """
 
     turn: str
@@ -100,6 +102,7 @@ class QuestionFrame:
     document_facts: set[str] = field(default_factory=set)
     max_idf: float = 1.0
     parts: list["QuestionFrame"] = field(default_factory=list)
+    condition_terms: set[str] = field(default_factory=set)
 
     @property
     def bare_topic(self) -> bool:
@@ -135,6 +138,11 @@ def _interrogatives() -> lexicon.PhraseTable:
 
 
 @lru_cache(maxsize=1)
+def _word_class() -> dict[str, str]:
+    return lexicon.column("interrogatives", "phrase", "class")
+
+
+@lru_cache(maxsize=1)
 def _measures() -> lexicon.PhraseTable:
     return lexicon.table("measures", "family")
 
@@ -155,6 +163,8 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
         seen = {(m.start, m.end) for m in found}
         found += [m for m in _interrogatives().find(lexicon.words(turn), accented=False) if (m.start, m.end) not in seen]
         found.sort(key=lambda m: m.start)
+    if any(_word_class().get(m.phrase) != "noun" for m in found):
+        found = [m for m in found if _word_class().get(m.phrase) != "noun"]
     gapped = _gapped(tokens)
     if gapped is not None:
         found = sorted([m for m in found if not gapped.start <= m.start < gapped.end] + [gapped], key=lambda m: m.start)
@@ -275,6 +285,20 @@ def question_parts(reading: str) -> list[str]:
     return parts if len(parts) > 1 else [reading]
 
 
+def _condition_terms(text: str, numbers: list[NumberMention], fold: bool) -> set[str]:
+    """The comparison words (``lexicon/conditions.tsv``) and digits of ``text``'s conditions
+    ("trên 3%" → {"trên", "3"}), as :func:`content_terms` spells them."""
+    if not any(m.op != "=" for m in numbers):
+        return set()
+    comparison = {w for row in lexicon.rows("conditions") for w in row["phrase"].split()}
+    values = {f"{m.value:g}" for m in numbers if m.op != "="}
+    found = set()
+    for term in content_terms(text, fold):
+        if fold_diacritics(term) in {fold_diacritics(w) for w in comparison} or term.replace(",", ".") in values:
+            found.add(term)
+    return found
+
+
 def _only_indefinite(piece: str) -> bool:
     """The piece's only interrogative is "mấy", which is also the indefinite "a few"."""
     found = _interrogatives().search(piece)
@@ -331,6 +355,7 @@ def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callabl
         current=bool(_phrases("time_words", reading, "meaning")),
         refs=document_refs(standalone), follow_up=follow_up,
         document_facts=set(_phrases("document_facts", reading, "fact")),
+        condition_terms=_condition_terms(standalone, numbers, fold) & set(weights),
         max_idf=stats.idf("\0") or 1.0)
 
 

@@ -16,6 +16,7 @@ from typing import Sequence
 
 from assistant import lexicon
 from assistant.frame import QuestionFrame
+from assistant.numbers import compatible, mentions, same_measure
 from assistant.query import synonym_words, with_expansions
 from assistant.units import Unit
 from ingest.normalize import fold_diacritics, syllables
@@ -112,6 +113,8 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
     if words is None:
         words = forms(" ".join([unit.text, *unit.context]), fold)
     present = set(words) | synonym_words(words, fold)  # "thấp nhất" covers "tối thiểu"
+    if frame.condition_terms and meets_conditions(unit.shown, frame):
+        present |= frame.condition_terms  # "Tỷ lệ hộ nghèo: 3,93%" says "trên 3%" by its value
     weights = frame.weights
 
     def covered(ws: dict[str, float]) -> float:
@@ -148,6 +151,14 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
 
 
 QUESTION_DISCOUNT = 0.3
+
+
+def meets_conditions(text: str, frame: QuestionFrame) -> bool:
+    """``text`` states a value ("3,93%") of the measure of each condition the question puts
+    ("trên 3%"), and the value meets it."""
+    stated = [m for m in mentions(text) if m.op == "="]
+    return all(any(same_measure(asked, m) and compatible(asked, m) for m in stated)
+               for asked in frame.numbers if asked.op != "=")
 @lru_cache(maxsize=1)
 def _junk() -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{lexicon.alternation('reference_junk', 'origin')})(?!\w)", re.IGNORECASE)

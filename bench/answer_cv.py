@@ -38,8 +38,8 @@ from assistant.query import content_terms  # noqa: E402
 SHARED = ROOT.parent / "shared"
 RESULTS = ROOT / "bench" / "results" / "answer_cv.json"
 GRID = {
-    "min_coverage": [0.30, 0.35, 0.40, 0.45, 0.50],
-    "typed_floor": [0.4, 0.6, 0.8],
+    "min_coverage": [0.20, 0.25, 0.30, 0.35, 0.40, 0.50],
+    "typed_floor": [0.5, 0.6, 0.8, 1.0],
     "min_dense": [0.78],
     "relative_floor": [0.8, 0.9, 1.01],
     "salient_share": [0.5, 0.6, 0.7, 0.8, 2.0],

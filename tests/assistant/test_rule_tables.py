@@ -85,3 +85,17 @@ def test_text_addressed_to_whoever_answers(row):
     from ingest.injection import looks_like_instruction
 
     assert looks_like_instruction(row["text"]) == (row["instruction"] == "yes")
+
+
+def test_a_value_that_meets_the_question_condition_covers_its_words():
+    """"Tỷ lệ hộ nghèo: 3,93%" covers "trên 3%" of the question (its comparison word and number)
+    by its value; a value that does not meet the condition covers neither word."""
+    failures = []
+    for row in table("condition_terms"):
+        c, frame = candidate(row["question"], row["unit"])
+        assert frame.condition_terms, row["question"]
+        covers = frame.condition_terms <= c.match.present
+        if covers != (row["covers"] == "yes"):
+            failures.append(f"{row['question']} | {row['unit']}: expected {row['covers']}, "
+                            f"terms {sorted(frame.condition_terms)}")
+    assert not failures, "\n".join(failures)

