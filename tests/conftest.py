@@ -9,6 +9,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SHARED = Path(os.environ.get("MTTQ_SHARED_DIR", ROOT.parent / "shared"))
+# the suite runs with the settings it sets, not a developer's .env (scripts/run.sh writes an
+# admin key there); set before api.config is imported, and inherited by the CLIs and servers
+# the tests start
+os.environ["MTTQ_ENV_FILE"] = ""
 
 
 @pytest.fixture(scope="session")
