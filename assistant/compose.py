@@ -271,7 +271,8 @@ def source_date(candidate: Candidate, today: date) -> tuple[str, str] | None:
 
 
 def dated_prefix(candidate: Candidate, newest: str | None, stale_days: int, today: date | None = None) -> str:
-    """"Theo bài viết ngày 21/6/2017: " (or "năm 2017" when only the year is known) for a news
+    """"Theo bài viết ngày 21/6/2017: " (or "Theo bài viết không ghi ngày (nói về năm 2017): "
+    when the source has no date and its text names the year) for a news
     item more than ``stale_days`` old, or any document more than ``stale_days`` older than the
     ``newest`` dated source consulted on the question; "" otherwise."""
     today = today or date.today()
@@ -286,7 +287,9 @@ def dated_prefix(candidate: Candidate, newest: str | None, stale_days: int, toda
         return ""
     noun = "bài viết" if news else "văn bản"
     if kind == "year":
-        return f"Theo {noun} năm {value}: "
+        # the year is read from the text, not from a date the source gives: say so, so the
+        # reader does not take it for the citation's date
+        return f"Theo {noun} không ghi ngày (nói về năm {value}): "
     y, m, d = value.split("-")
     return f"Theo {noun} ngày {int(d)}/{int(m)}/{y}: "
 

@@ -172,8 +172,9 @@ def has_body_or_person(text: str, question: str = "") -> bool:
 @lru_cache(maxsize=1)
 def _at_and_address() -> tuple[re.Pattern, re.Pattern]:
     at = lexicon.alternation("markers", "role", "place_at")
+    # the name is looked ahead, not consumed: "tại trụ sở Ủy ban" is also "trụ sở Ủy ban"
     address = lexicon.alternation("markers", "role", "address")
-    return (re.compile(rf"\b(?:{at})\s*:?\s+((?:\w+\s+){{0,1}}\w+)", re.IGNORECASE),
+    return (re.compile(rf"\b(?:{at})\s*:?\s+(?=((?:\w+\s+){{0,1}}\w+))", re.IGNORECASE),
             re.compile(rf"\bsố\s+\d+[\w/]*\s+(?:(?:{address})\s+)?[A-ZĐ]|\b(?:{address})\s+\d+", re.IGNORECASE))
 
 

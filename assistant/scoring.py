@@ -116,17 +116,23 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
     if frame.condition_terms and meets_conditions(unit.shown, frame):
         present |= frame.condition_terms  # "Tỷ lệ hộ nghèo: 3,93%" says "trên 3%" by its value
     weights = frame.weights
+    unit_pairs = set(zip(words, words[1:]))
+    # a compound is ordered: "tiêu chí" (criteria) is not "chỉ tiêu" (targets), and typed without
+    # accents both are "tieu chi" / "chi tieu"; two question terms the unit holds only the other
+    # way round are not covered
+    reversed_only = {t for a, b in zip(frame.terms, frame.terms[1:]) if a != b
+                     and (b, a) in unit_pairs and (a, b) not in unit_pairs for t in (a, b)}
 
     def covered(ws: dict[str, float]) -> float:
         total = sum(ws.values()) or 1.0
-        return sum(w if t in present else 0.5 * w if t in document else 0.0 for t, w in ws.items()) / total
+        return sum(0.0 if t in reversed_only else w if t in present else 0.5 * w if t in document else 0.0
+                   for t, w in ws.items()) / total
 
     coverage = covered(weights)
     ws = rank_weights or weights
     score = covered(rank_weights) if rank_weights else coverage
     pairs = {(a, b): min(ws.get(a, 0.0), ws.get(b, 0.0)) for a, b in zip(frame.terms, frame.terms[1:])}
     if pairs:
-        unit_pairs = set(zip(words, words[1:]))
         total = sum(pairs.values()) or 1.0
         score += 0.5 * sum(w if p in unit_pairs else 0.5 * w if p[0] in document and p[1] in document else 0.0
                            for p, w in pairs.items()) / total

@@ -132,7 +132,7 @@ def test_an_old_source_is_quoted_with_its_date():
     assert dated_prefix(news, None, 365, today) == "Theo bài viết ngày 21/6/2017: "
     # a news item without a date: the latest year its passage names
     undated = composed({"doc_type": "Bài viết"}, "Ngày 20/6/2017, ông Nguyễn Văn A là Chủ tịch Ủy ban Trung ương MTTQ.")
-    assert dated_prefix(undated, None, 365, today) == "Theo bài viết năm 2017: "
+    assert dated_prefix(undated, None, 365, today) == "Theo bài viết không ghi ngày (nói về năm 2017): "
     assert dated_prefix(composed({"doc_type": "Bài viết", "date": "2026-06-01"}), None, 365, today) == ""
     # any other document: when more than a year older than the newest source consulted
     plan = composed({"doc_type": "Kế hoạch", "date": "2019-03-01"})

@@ -99,3 +99,17 @@ def test_a_value_that_meets_the_question_condition_covers_its_words():
             failures.append(f"{row['question']} | {row['unit']}: expected {row['covers']}, "
                             f"terms {sorted(frame.condition_terms)}")
     assert not failures, "\n".join(failures)
+
+
+def test_two_question_words_held_only_in_the_other_order_are_not_covered():
+    """"tieu chi" (tiêu chí, criteria) typed without accents is not covered by "chỉ tiêu"
+    (targets): a unit holding two adjacent question terms only the other way round covers
+    neither."""
+    failures = []
+    for row in table("word_order"):
+        c, frame = candidate(row["question"], row["unit"])
+        covered = c.match.coverage >= 0.99
+        if covered != (row["covered"] == "yes"):
+            failures.append(f"{row['question']} | {row['unit']}: expected {row['covered']}, "
+                            f"coverage {c.match.coverage:.2f}")
+    assert not failures, "\n".join(failures)
