@@ -252,10 +252,18 @@ def is_issuer_line(line: str) -> bool:
 
 
 def find_issuer(paragraphs: list[str]) -> str | None:
-    """The issuing body from the top-left header block (capitals before "CỘNG HÒA…")."""
-    for para in paragraphs[:8]:
-        head = re.split(r"\||\bSố\s*:", para)[0].strip(" -")
+    """The issuing body from the top-left header block (capitals before "CỘNG HÒA…").
+
+    A two-line header names the parent body above the issuing one (Nghị định 30/2020/NĐ-CP,
+    Phụ lục I: "tên cơ quan chủ quản" over "tên cơ quan ban hành"): "ỦY BAN MTTQ VIỆT NAM XÃ AN
+    BÌNH" over "BAN THƯỜNG TRỰC" is issued by "BAN THƯỜNG TRỰC ỦY BAN MTTQ VIỆT NAM XÃ AN BÌNH".
+    """
+    heads = [re.split(r"\||\bSố\s*:", para)[0].strip(" -") for para in paragraphs[:8]]
+    for i, head in enumerate(heads):
         if _ISSUER_HINT.match(head) and _is_caps(head):
+            below = heads[i + 1] if i + 1 < len(heads) else ""
+            if below and _ISSUER_HINT.match(below) and _is_caps(below) and len(below) < 60:
+                head = f"{below} {head}"
             return head if len(head) < 120 else None
     return None
 

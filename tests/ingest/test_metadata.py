@@ -14,6 +14,19 @@ def test_header_of_official_document():
     assert meta["issuer"] == "ỦY BAN NHÂN DÂN TỈNH HÀ SƠN"
 
 
+def test_issuer_of_a_two_line_header_is_the_lower_body_of_the_upper():
+    """Nghị định 30/2020/NĐ-CP, Phụ lục I: the parent body above, the issuing body below."""
+    two_lines = ["ỦY BAN MTTQ VIỆT NAM TỈNH HÀ SƠN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "BAN THƯỜNG TRỰC | Độc lập - Tự do - Hạnh phúc",
+                 "Số: 12/KH-MTTQ-BTT | Hà Sơn, ngày 01 tháng 02 năm 2025", "KẾ HOẠCH"]
+    assert extract_metadata(two_lines)["issuer"] == "BAN THƯỜNG TRỰC ỦY BAN MTTQ VIỆT NAM TỈNH HÀ SƠN"
+    one_line = ["HỘI ĐỒNG NHÂN DÂN XÃ TÂN LẬP", "Số: 05/NQ-HĐND", "NGHỊ QUYẾT"]
+    assert extract_metadata(one_line)["issuer"] == "HỘI ĐỒNG NHÂN DÂN XÃ TÂN LẬP"
+    # the motto under the national name is no body
+    motto = ["BỘ NỘI VỤ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "THÔNG TƯ"]
+    assert extract_metadata(motto)["issuer"] == "BỘ NỘI VỤ"
+
+
 def test_so_hieu_forms():
     assert find_so_hieu("Nghị quyết số: 101/2025/UBTVQH15") == "101/2025/UBTVQH15"
     assert find_so_hieu("Số: 102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN") == "102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN"
