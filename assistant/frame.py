@@ -167,7 +167,9 @@ def asked_kinds(reading: str, turn: str | None = None) -> tuple[list[str], str |
         found = [m for m in found if _word_class().get(m.phrase) != "noun"]
     gapped = _gapped(tokens)
     if gapped is not None:
-        found = sorted([m for m in found if not gapped.start <= m.start < gapped.end] + [gapped], key=lambda m: m.start)
+        # a phrase overlapping the gapped one is part of it ("bao lâu" of "bao lâu … một lần")
+        found = sorted([m for m in found if m.end <= gapped.start or m.start >= gapped.end] + [gapped],
+                       key=lambda m: m.start)
     kinds: list[str] = []
     measure, measure_word = None, ""
     for m in found:
