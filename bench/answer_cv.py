@@ -38,7 +38,7 @@ from assistant.query import content_terms  # noqa: E402
 SHARED = ROOT.parent / "shared"
 RESULTS = ROOT / "bench" / "results" / "answer_cv.json"
 GRID = {
-    "min_coverage": [0.20, 0.25, 0.30, 0.35, 0.40, 0.50],
+    "min_coverage": [0.10, 0.15, 0.20, 0.25, 0.30, 0.40],
     "typed_floor": [0.5, 0.6, 0.8, 1.0],
     "min_dense": [0.78],
     "relative_floor": [0.8, 0.9, 1.01],
@@ -190,13 +190,76 @@ def _summary(metrics: dict, by_kind: bool = False) -> dict:
     return out
 
 
+_COLUMNS = [("answer_on_gold_rate", "on gold"), ("refusal_rate", "declined"), ("false_refusal_rate", "false refusal"),
+            ("partial_rate", "partial"), ("answer_chars_median", "median chars"), ("answer_chars_p90", "p90 chars"),
+            ("recall@5", "recall@5"), ("mrr@10", "MRR@10")]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0f}" if isinstance(value, (int, float)) and value > 1.5 else f"{value:.3f}"
+
+
+def tables(cv_path: Path, before_path: Path | None) -> str:
+    """The Markdown tables of docs/evaluation.md from a results file of this script (and the
+    before file of ``bench/answer_before.py``): per question file before/after, per kind, the
+    thresholds chosen, the ablations."""
+    cv = json.loads(cv_path.read_text(encoding="utf-8"))
+    before = json.loads(before_path.read_text(encoding="utf-8")) if before_path and before_path.exists() else {}
+    out = ["| set | code | " + " | ".join(name for _k, name in _COLUMNS) + " |",
+           "|---|---|" + "---|" * len(_COLUMNS)]
+    for file, after in cv["defaults"]["by_file"].items():
+        if file in before:
+            out.append(f"| {file} | before | " + " | ".join(_cell(before[file]["overall"].get(k)) for k, _ in _COLUMNS)
+                       + " |")
+        out.append(f"| {file} | after, held out | " + " | ".join(_cell(after.get(k)) for k, _ in _COLUMNS) + " |")
+    out += ["", "| set | kind | n | on gold before → after | declined before → after | "
+            "false refusal before → after | partial after | median chars before → after |", "|---|---|---|---|---|---|---|---|"]
+    for file, after in cv["defaults"]["by_file"].items():
+        for kind, m in sorted(after["by_kind"].items()):
+            b = before.get(file, {}).get("by_kind", {}).get(kind, {})
+            out.append(f"| {file} | {kind} | {m.get('n_questions')} | {_cell(b.get('answer_on_gold_rate'))} → "
+                       f"{_cell(m.get('answer_on_gold_rate'))} | {_cell(b.get('refusal_rate'))} → {_cell(m.get('refusal_rate'))} | "
+                       f"{_cell(b.get('false_refusal_rate'))} → {_cell(m.get('false_refusal_rate'))} | "
+                       f"{_cell(m.get('partial_rate'))} | {_cell(b.get('answer_chars_median'))} → "
+                       f"{_cell(m.get('answer_chars_median'))} |")
+    keys = list(cv["grid"])
+    out += ["", "| chosen on | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
+    for c in cv["defaults"]["chosen"]:
+        out.append(f"| half {c['tuned_on_fold']} | " + " | ".join(str(c[k]) for k in keys) + " |")
+    if "shipped" in cv:
+        out.append("| all (shipped) | " + " | ".join(str(cv["shipped"][k]) for k in keys) + " |")
+    if "ablations" in cv:
+        out += ["", "| left out | held-out objective | on gold | declined | false refusal | median chars |",
+                "|---|---|---|---|---|---|"]
+        for check, m in cv["ablations"].items():
+            out.append(f"| {check} | {m['objective']:.3f} | {_cell(m['answer_on_gold_rate'])} | {_cell(m['refusal_rate'])} | "
+                       f"{_cell(m['false_refusal_rate'])} | {_cell(m['answer_chars_median'])} |")
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--table", type=Path, metavar="RESULTS",
+                        help="print the Markdown tables of a results file (with bench/results/answer_before.json)")
+    parser.add_argument("--index", type=Path)
     parser.add_argument("--questions", type=Path, action="append")
     parser.add_argument("--ablate", action="store_true", help="also measure each check left out")
+    parser.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                        help="hold a policy value fixed instead of searching its grid (e.g. semantic_weight=0)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
+    if args.table:
+        print(tables(args.table, RESULTS.parent / "answer_before.json"))
+        return
+    if args.index is None:
+        parser.error("--index is required")
+    for fixed in args.fix:
+        name, _, value = fixed.partition("=")
+        if name not in GRID:
+            parser.error(f"--fix {fixed}: {name} is not in the grid ({', '.join(GRID)})")
+        GRID[name] = [type(GRID[name][0])(float(value))]
     files = args.questions or [SHARED / "eval" / "mttq_dev.jsonl", SHARED / "eval" / "mttq_dev2.jsonl"]
     questions = [(f.name, q) for f in files for q in load_questions(f)]
     assistant = open_assistant(Settings(), args.index)
@@ -207,6 +270,11 @@ def main() -> None:
     result = {"grid": GRID, "questions": [f.name for f in files], "defaults": cross_validate(assistant, judged)}
     print(json.dumps(result["defaults"]["held_out"], ensure_ascii=False), flush=True)
     print(json.dumps(result["defaults"]["chosen"], ensure_ascii=False), flush=True)
+    # the shipped defaults: the same procedure run on all the questions (the held-out numbers
+    # above are the estimate of how it does on questions it was not tuned on)
+    policy, tuned = tune(assistant, judged, list(range(len(prepared))), frozenset())
+    result["shipped"] = {"objective_on_all": round(tuned, 4), **{k: getattr(policy, k) for k in GRID}}
+    print("shipped", json.dumps(result["shipped"], ensure_ascii=False), flush=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.ablate:
         # each check left out and the thresholds re-tuned, on a grid narrowed to the values the
