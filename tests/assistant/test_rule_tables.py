@@ -113,12 +113,3 @@ def test_two_question_words_held_only_in_the_other_order_are_not_covered():
             failures.append(f"{row['question']} | {row['unit']}: expected {row['covered']}, "
                             f"coverage {c.match.coverage:.2f}")
     assert not failures, "\n".join(failures)
-
-
-def test_a_lead_in_alone_ranks_below_a_statement():
-    """"… cụ thể như sau:" announces a list it does not hold: it ranks half of the same words
-    stated as a sentence."""
-    question = "Ban Thường trực xây dựng kế hoạch kiểm tra công tác bầu cử thế nào?"
-    lead_in, _ = candidate(question, "Ban Thường trực xây dựng kế hoạch kiểm tra công tác bầu cử, cụ thể như sau:")
-    statement, _ = candidate(question, "Ban Thường trực xây dựng kế hoạch kiểm tra công tác bầu cử, cụ thể như sau.")
-    assert abs(lead_in.match.score - 0.5 * statement.match.score) < 1e-9
