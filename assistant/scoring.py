@@ -106,8 +106,8 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
         coverage: the weighted share of the question's terms present; score: the coverage by
         ``rank_weights`` plus 0.5 × the weighted share of adjacent term pairs present. A unit
         that is itself a question is discounted (× 0.3: a FAQ's "Hỏi: …?" is not its answer), as
-        are fragments under 4 words, lines in capitals, the document's own title (a title names a
-        document) and a lead-in ending in ":" without what it announces (× 0.5).
+        are fragments under 4 words, lines in capitals and the document's own title (a title names a
+        document; × 0.5).
     """
     fold = not frame.accented
     if words is None:
@@ -149,8 +149,6 @@ def match(unit: Unit, frame: QuestionFrame, document: set[str], rank_weights: di
     stripped = unit.text.strip()
     if stripped.startswith("(") and stripped.endswith(")"):
         score *= 0.5  # an aside or attribution ("(Ban hành kèm theo Nghị quyết …)")
-    if unit.kind in ("sentence", "clause", "item") and stripped.endswith(":"):
-        score *= 0.5  # a lead-in ("… cụ thể như sau:") announces what follows; alone it states nothing
     if _BLANKS.search(unit.text):
         score *= 0.3  # a blank form ("Số người ứng cử: ........ người") states nothing
     if stripped.startswith("^") or _junk().search(unit.text):
