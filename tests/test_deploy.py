@@ -3,7 +3,6 @@ compose file's services and health checks, the Dockerfile's rules. Docker itself
 run here (no engine): docs/deploy.md says what was checked how."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -11,14 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fakes.proxy import app_behind_nginx, nginx_binary
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _nginx() -> str:
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.skip("nginx is not installed (Debian package nginx-light); scripts/install.sh --test installs it")
-    return nginx
 
 
 def rendered_conf(tmp_path: Path, port: int, upstream: int) -> Path:
@@ -36,42 +30,14 @@ def rendered_conf(tmp_path: Path, port: int, upstream: int) -> Path:
 
 def test_nginx_conf_is_valid(tmp_path):
     conf = rendered_conf(tmp_path, 8080, 8000)
-    result = subprocess.run([_nginx(), "-t", "-c", str(conf)], capture_output=True, text=True)
+    result = subprocess.run([nginx_binary(), "-t", "-c", str(conf)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture
 def deployed(assistant, tmp_path):
-    from api.app import create_app
-    from api.config import Settings
-    from assistant.llm import LLMGenerator, chat_model_from
-    from assistant.respond import Responder
-    from tests.fakes.openai_server import FakeOpenAI, ServerThread, free_port, quoting
-
-    nginx = _nginx()
-    fake = FakeOpenAI(quoting("30 tháng", "Theo hướng dẫn của xã An Bình,"), delay=0.15).start()
-    generator = LLMGenerator(chat_model_from(fake.base_url, "fake", "x", timeout=30))
-    app = create_app(Settings(environment="test", data_dir=tmp_path, trust_forwarded_for=True),
-                     responder=Responder(assistant, generator))
-    upstream = ServerThread(app).start()
-    port = free_port()
-    conf = rendered_conf(tmp_path, port, upstream.port)
-    proc = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
-    deadline = time.time() + 10
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    upstream.stop()
-    fake.stop()
+    with app_behind_nginx(assistant, tmp_path, lambda port, upstream: rendered_conf(tmp_path, port, upstream)) as url:
+        yield url
 
 
 def test_the_stream_passes_event_by_event_through_the_shipped_nginx_conf(deployed):

@@ -3,18 +3,12 @@
 nginx buffers proxied responses by default; the stream must still arrive piece by
 piece, which the app's ``X-Accel-Buffering: no`` header makes happen.
 """
-import shutil
-import subprocess
 import time
 
 import httpx
 import pytest
 
-from api.app import create_app
-from api.config import Settings
-from assistant.llm import LLMGenerator, chat_model_from
-from assistant.respond import Responder
-from tests.fakes.openai_server import FakeOpenAI, ServerThread, free_port, quoting
+from tests.fakes.proxy import app_behind_nginx
 
 NGINX_CONF = """
 worker_processes 1;
@@ -46,33 +40,13 @@ http {{
 
 @pytest.fixture
 def proxied(assistant, tmp_path):
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not shutil.which("nginx") and not shutil.os.path.exists(nginx):
-        pytest.skip("nginx is not installed (Debian package nginx-light); scripts/install.sh --test installs it")
-    fake = FakeOpenAI(quoting("30 tháng", "Theo hướng dẫn của xã An Bình,"), delay=0.15).start()
-    generator = LLMGenerator(chat_model_from(fake.base_url, "fake", "x", timeout=30))
-    app = create_app(Settings(environment="test", data_dir=tmp_path, trust_forwarded_for=True),
-                     responder=Responder(assistant, generator))
-    upstream = ServerThread(app).start()
-    port = free_port()
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(tmp=tmp_path, port=port, upstream=upstream.port))
-    proc = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.PIPE)
-    deadline = time.time() + 10
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-    upstream.stop()
-    fake.stop()
+    def write_conf(port: int, upstream: int):
+        conf = tmp_path / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(tmp=tmp_path, port=port, upstream=upstream))
+        return conf
+
+    with app_behind_nginx(assistant, tmp_path, write_conf) as url:
+        yield url
 
 
 def test_stream_arrives_piece_by_piece_through_nginx(proxied):
