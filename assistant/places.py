@@ -235,21 +235,28 @@ def years_named(question: str) -> list[str]:
 
 
 def document_where(hit: Hit) -> tuple[str, str]:
-    """What says where and when a unit's document is from: its title, headings, số hiệu and
-    date; and its file name (not its folders: every file of "…_xa_Luong_Minh/" is not about
+    """What says where and when a unit's document is from: its title, headings, số hiệu, date
+    and issuer (a plan titled without its commune names it in the letterhead: "ỦY BAN MTTQ VIỆT
+    NAM XÃ HÒA PHONG"); and its file name (not its folders: every file of "…_xa_Luong_Minh/" is not about
     Lương Minh)."""
     meta = hit.chunk.metadata
     source = str(meta.get("source") or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return (" ".join([*hit.chunk.heading_path, *(str(meta.get(k) or "") for k in ("title", "so_hieu", "date"))]),
+    return (" ".join([*hit.chunk.heading_path, *(str(meta.get(k) or "") for k in ("title", "so_hieu", "date", "issuer"))]),
             source.replace("_", " ").replace("-", " "))
 
 
 def _names(text: str, place: str, fold: bool) -> bool:
-    """``text`` names ``place`` as a name: capitalised as in the question (or in capitals), so
-    that "Đoàn Kết" is not found in "đại đoàn kết"; accent-folded when ``fold``."""
+    """``text`` names ``place`` as a name: capitalised as in the question, so that "Đoàn Kết" is
+    not found in "đại đoàn kết"; in capitals only after its administrative word ("XÃ ĐOÀN KẾT",
+    not "TOÀN DÂN ĐOÀN KẾT", where capitals tell no name from a word); accent-folded when
+    ``fold``."""
     if fold:
         text, place = fold_diacritics(text), fold_diacritics(place)
-    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text) for form in (place, place.upper()))
+    if re.search(rf"(?<!\w){re.escape(place)}(?!\w)", text):
+        return True
+    units = _admin()[1] if fold else _admin()[0]
+    heads = "|".join(re.escape(u.upper()) for u in sorted(units, key=len, reverse=True))
+    return bool(re.search(rf"(?<!\w)(?:{heads})\s+{re.escape(place.upper())}(?!\w)", text))
 
 
 

