@@ -174,7 +174,7 @@ def _at_and_address() -> tuple[re.Pattern, re.Pattern]:
     at = lexicon.alternation("markers", "role", "place_at")
     # the name is looked ahead, not consumed: "tại trụ sở Ủy ban" is also "trụ sở Ủy ban"
     address = lexicon.alternation("markers", "role", "address")
-    return (re.compile(rf"\b(?:{at})\s*:?\s+(?=((?:\w+\s+){{0,1}}\w+))", re.IGNORECASE),
+    return (re.compile(rf"\b(?:{at})\s*:?\s+(?=((?:\w+\s+){{0,2}}\w+))", re.IGNORECASE),
             re.compile(rf"\bsố\s+\d+[\w/]*\s+(?:(?:{address})\s+)?[A-ZĐ]|\b(?:{address})\s+\d+", re.IGNORECASE))
 
 
@@ -198,16 +198,21 @@ def has_name(text: str, question: str = "", noun: str = "") -> bool:
 
 
 def has_place(text: str, question: str = "") -> bool:
-    """An address or place: "số 46 Tràng Thi", "phòng 109", or a capitalised name after "tại",
-    "ở", "địa chỉ" ("tại Hội trường Ủy ban", "ở Nhà văn hóa thôn") that is not a part of a
+    """An address or place: "số 46 Tràng Thi", "phòng 109", or a capitalised name within three
+    words after "tại", "ở", "địa chỉ" ("tại Hội trường Ủy ban", "ở Nhà văn hóa thôn", "tại
+    hội trường UBND xã") that is not a part of a
     document ("tại Điều 1", "ở Mục II": ``lexicon/reference_words.tsv``)."""
     at, address = _at_and_address()
     if address.search(text):
         return True
     for m in at.finditer(text):
-        name = m.group(1)
-        if name[:1].isupper() and not any(r.start == 0 for r in _references().search(name)):
-            return True
+        # a name within three words: "tại Nhà văn hóa", "tại hội trường UBND xã"
+        words = m.group(1).split()
+        for i, word in enumerate(words):
+            if word[:1].isupper():
+                if not any(r.start == 0 for r in _references().search(" ".join(words[i:]))):
+                    return True
+                break
     return False
 
 

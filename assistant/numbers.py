@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.lexicon import PhraseTable, folded, rows, table, words
@@ -143,6 +143,9 @@ def _conditions() -> tuple[PhraseTable, PhraseTable]:
     return before, after
 
 
+_FIELD_BREAK = re.compile(r"[;:](?=\s|$)")
+
+
 def mentions(text: str, accented: bool | None = None) -> list[NumberMention]:
     """Every number in ``text`` with its measure word and condition.
 
@@ -153,6 +156,24 @@ def mentions(text: str, accented: bool | None = None) -> list[NumberMention]:
     """
     # a date's numbers count nothing ("15/3/2026, xã …" is no count of communes); nor does a year
     text = _DATE.sub(" ", text)
+    if _FIELD_BREAK.search(text):
+        # a number's measure word never lies across ";" or ":" ("Hộ cận nghèo: 21; Tỷ lệ …" is
+        # no 21 tỷ): each field is read alone, token positions kept for the whole text
+        if accented is None:
+            every = words(text)
+            accented = any(t != f for t, f in zip(every, folded(every)))
+        found, offset, label = [], 0, ""
+        for part in _FIELD_BREAK.split(text):
+            for m in mentions(part, accented):
+                if not m.family and m.start == 0 and label:
+                    # "Tổng số hộ: 412", "Hộ nghèo: 14": the label's measure word counts the value
+                    named = _measures().find(words(label), accented)
+                    if named:
+                        m = replace(m, family=named[-1].value, noun=named[-1].phrase)
+                found.append(replace(m, start=m.start + offset))
+            offset += len(words(part))
+            label = part
+        return found
     tokens = words(text)
     if accented is None:
         accented = any(t != f for t, f in zip(tokens, folded(tokens)))
