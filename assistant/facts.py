@@ -17,7 +17,7 @@ from ingest.metadata import SO_HIEU
 from ingest.normalize import fold_diacritics, syllables
 
 # kinds asked (lexicon/interrogatives.tsv) that any topical text may answer
-OPEN_KINDS = frozenset({"list", "definition", "procedure", "yes_no", "reason"})
+OPEN_KINDS = frozenset({"definition", "procedure", "yes_no"})
 TIME_FAMILIES = frozenset({"day", "week", "month", "year", "hour"})
 
 
@@ -140,6 +140,11 @@ def _in_capitals(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _event_time() -> re.Pattern:
     return re.compile(rf"\b(?:{lexicon.alternation('markers', 'role', 'date_event')})\s+\w+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _reason() -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{lexicon.alternation('markers', 'role', 'reason')})(?!\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -271,14 +276,19 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
     """Whether ``text`` holds a fact of ``kind`` (a kind of ``lexicon/interrogatives.tsv``).
 
     Args:
-        kind: the kind asked; None and the open kinds (list, definition, procedure, yes_no,
-            reason) are held by any text.
+        kind: the kind asked; None and the open kinds (definition, procedure, yes_no) are held
+            by any text; a reason needs a cause or purpose word (``markers.tsv`` role reason), a
+            list several lines or at least two separators (",", ";", "và", "hoặc").
         question: the question (a name or number it already gives is no answer).
         measure: for ``amount``, the measure family asked ("people", "money" …), None asks for
             any number; for ``which_place``, the kind of place asked ("thôn").
     """
     if kind is None or kind in OPEN_KINDS:
         return True
+    if kind == "reason":  # "vì sao …?": a cause or a purpose ("vì …", "do …", "nhằm …")
+        return bool(_reason().search(text))
+    if kind == "list":  # "gồm những gì?": lines of a list or table, or an enumeration
+        return "\n" in text.strip() or len(re.findall(r"[,;]|\s(?:và|hoặc)\s", text)) >= 2
     p = _patterns()
     if kind == "time":  # "7 giờ", "7h30", and in words "bảy giờ sáng"
         return bool(p["time"].search(text)) or any(m.family == "hour" for m in mentions(text))

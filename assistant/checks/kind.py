@@ -12,7 +12,7 @@ MISSING = {"day": "ngày cụ thể", "month": "tháng cụ thể", "year": "nă
            "frequency": "mức độ thường xuyên", "percent": "tỷ lệ cụ thể", "person": "tên người cụ thể",
            "agent": "cơ quan hay người cụ thể", "place": "địa điểm, địa chỉ cụ thể",
            "contact": "thông tin liên hệ cụ thể", "document": "số hiệu văn bản",
-           "which_place": "tên địa phương cụ thể"}
+           "which_place": "tên địa phương cụ thể", "reason": "lý do", "list": "danh sách cụ thể"}
 _AMOUNT_MISSING = {"money": "mức tiền cụ thể", "people": "số người cụ thể"}
 
 
@@ -48,8 +48,8 @@ def _counted_in_table(candidate: Candidate, frame: QuestionFrame, kind: str) -> 
 
 class KindCheck(Check):
     """The unit (a table row with its headers, a record line with its label) holds a fact of one
-    of the kinds asked (:func:`assistant.facts.holds`); open kinds (list, definition, procedure,
-    yes/no, reason) are held by any topical text."""
+    of the kinds asked (:func:`assistant.facts.holds`); open kinds (definition, procedure,
+    yes/no) are held by any topical text."""
 
     name = "kind"
 
