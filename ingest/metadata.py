@@ -159,9 +159,11 @@ def find_type_and_title(paragraphs: list[str]) -> tuple[str | None, str | None]:
                 break
             if _is_caps(nxt) and len(nxt) < 600 and not nxt.upper().startswith("CĂN CỨ"):
                 parts.append(nxt)
-            elif (k == 0 and not parts and len(nxt) < 250 and not nxt.endswith(".")
-                  and not _BODY_START.match(nxt)):
-                parts.append(nxt)  # trích yếu typed in sentence case
+            elif (k == 0 and not parts and len(nxt) < 250 and not nxt.endswith((".", ":"))
+                  and (not _BODY_START.match(nxt) or "," not in nxt)):
+                # trích yếu typed in sentence case; one opening like a body sentence ("Thực hiện
+                # Cuộc vận động … năm 2026") is a trích yếu when it is one clause, no comma
+                parts.append(nxt)
                 break
             else:
                 break

@@ -27,6 +27,16 @@ def test_issuer_of_a_two_line_header_is_the_lower_body_of_the_upper():
     assert extract_metadata(motto)["issuer"] == "BỘ NỘI VỤ"
 
 
+def test_a_trich_yeu_opening_like_a_sentence_is_still_the_title():
+    plan = ["ỦY BAN MTTQ VIỆT NAM XÃ HÒA PHONG", "Số: 12/KH-MTTQ", "KẾ HOẠCH",
+            "Thực hiện Cuộc vận động toàn dân đoàn kết xây dựng nông thôn mới năm 2026",
+            "I. MỤC ĐÍCH, YÊU CẦU"]
+    assert extract_metadata(plan)["title"].startswith("Kế hoạch thực hiện Cuộc vận động toàn dân đoàn kết")
+    body = ["ỦY BAN MTTQ VIỆT NAM XÃ HÒA PHONG", "Số: 13/KH-MTTQ", "KẾ HOẠCH",
+            "Thực hiện Kế hoạch số 12/KH-UBND của Ủy ban nhân dân xã, Ban Thường trực xây dựng kế hoạch như sau:"]
+    assert extract_metadata(body)["title"] == "Kế hoạch"
+
+
 def test_so_hieu_forms():
     assert find_so_hieu("Nghị quyết số: 101/2025/UBTVQH15") == "101/2025/UBTVQH15"
     assert find_so_hieu("Số: 102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN") == "102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN"
