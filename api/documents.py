@@ -162,7 +162,7 @@ BY_NAME = "by-name"
 
 
 _DOCUMENT_KEYS = ("doc_id", "title", "source", "file_name", "upload_name", "url", "doc_type", "so_hieu", "date",
-                  "issuer", "format", "upload_id", "sha256")
+                  "issuer", "format", "upload_id", "sha256", "text_sha256")
 
 
 def _documents_of(store: ChunkStore) -> dict[str, dict[str, Any]]:
@@ -263,7 +263,10 @@ class DocumentManager:
                 job.status, job.reason, job.message = "failed", "replace_target", str(exc)
                 return
             digest = file_sha256(Path(job.stored_path))
-            same = next((d for d in docs.values() if d.get("sha256") == digest), None)
+            text_digest = chunks[0].metadata.get("text_sha256") if chunks else None
+            # the same bytes, or the same text in other bytes (NFC / NFD, another encoding)
+            same = next((d for d in docs.values() if d.get("sha256") == digest
+                         or (text_digest and d.get("text_sha256") == text_digest)), None)
             if same is not None:
                 job.status, job.reason, job.doc_id = "duplicate", "duplicate", same["doc_id"]
                 if same["doc_id"] == target:

@@ -177,27 +177,41 @@ class IngestResult:
 
 def ingest_paths(paths: Iterable[Path], *, count_tokens: TokenCounter = approx_token_count,
                  max_tokens: int = 480, on_file: Callable[[FileStatus], None] | None = None,
-                 skip: Callable[[Path], FileStatus | None] | None = None) -> IngestResult:
+                 skip: Callable[[Path], FileStatus | None] | None = None,
+                 known_texts: dict[str, str] | None = None) -> IngestResult:
     """Load and chunk every supported file under ``paths``.
 
     Each file gets a :class:`FileStatus`; a failing file is recorded and the batch
     goes on. ``on_file`` is called after each file (for progress bars). ``skip(path)``
     may return a status instead of ingesting the file (e.g. unchanged since last time).
+    ``known_texts`` maps :func:`text_sha256` of documents already indexed to their source: a
+    file whose text equals one of them, or an earlier file's of this batch, is skipped as a
+    ``duplicate`` (the same text in other bytes: NFC and NFD, another encoding, another format).
     """
     result = IngestResult()
+    texts = dict(known_texts or {})
     for path in iter_files(paths):
         status = skip(path) if skip else None
         if status is None:
-            status = ingest_one(path, result.chunks, count_tokens=count_tokens, max_tokens=max_tokens)
+            status = ingest_one(path, result.chunks, count_tokens=count_tokens, max_tokens=max_tokens,
+                                seen_texts=texts)
         result.statuses.append(status)
         if on_file:
             on_file(status)
     return result
 
 
+def text_sha256(text: str) -> str:
+    """SHA-256 of a document's normalised text (NFC, whitespace runs collapsed): equal for
+    copies that differ only in bytes."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
 def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = approx_token_count,
-               max_tokens: int = 480) -> FileStatus:
-    """Ingest one file, appending its chunks to ``sink``; returns its status."""
+               max_tokens: int = 480, seen_texts: dict[str, str] | None = None) -> FileStatus:
+    """Ingest one file, appending its chunks to ``sink``; returns its status. With
+    ``seen_texts`` (text hash → source), a file whose text is already there is skipped as a
+    duplicate, and its own text is added."""
     shown = display_path(path)
     if path.name in _SKIP_NAMES:
         return FileStatus(shown, "skipped", reason="catalogue", message="corpus catalogue file, not content")
@@ -210,6 +224,11 @@ def ingest_one(path: Path, sink: list[Chunk], *, count_tokens: TokenCounter = ap
         fmt, loaded = load_file(path)
         doc = build_document(path, fmt, loaded, source=shown)
         doc.metadata["sha256"] = file_sha256(path)
+        doc.metadata["text_sha256"] = text_sha256(doc.text)
+        if seen_texts is not None:
+            first = seen_texts.setdefault(doc.metadata["text_sha256"], shown)
+            if first != shown:
+                return FileStatus(shown, "skipped", reason="duplicate", message=f"same text as {first}")
         chunks = chunk_document(doc, doc_id=document_id(shown, doc.text),
                                 max_tokens=max_tokens, count_tokens=count_tokens)
         if not chunks:

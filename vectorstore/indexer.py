@@ -61,10 +61,13 @@ def build_index(paths: Iterable[Path], index_dir: Path | str, embeddings: Embedd
                                  f"({previous.manifest.get('embedding_spec') or built_with}) or a new index")
     by_source: dict[str, tuple[str, set[str]]] = {}
     by_hash: dict[str, str] = {}
+    by_text: dict[str, str] = {}
     for meta in previous.documents() if previous else []:
         digest, docs = by_source.setdefault(meta.get("source", ""), (meta.get("sha256", ""), set()))
         docs.add(meta.get("doc_id", ""))
         by_hash.setdefault(meta.get("sha256", ""), meta.get("source", ""))
+        if meta.get("text_sha256"):
+            by_text.setdefault(meta["text_sha256"], meta.get("source", ""))
     seen_sources: set[str] = set()
     batch_hashes: dict[str, str] = {}  # files of this batch: the same rule holds inside it
 
@@ -84,7 +87,7 @@ def build_index(paths: Iterable[Path], index_dir: Path | str, embeddings: Embedd
         return None
 
     result = ingest_paths(list(paths), count_tokens=embeddings.count_tokens, max_tokens=max_tokens,
-                          on_file=on_file, skip=skip)
+                          on_file=on_file, skip=skip, known_texts=by_text)
     ingest_done = time.perf_counter()
     if on_chunks:
         on_chunks(len(result.chunks))

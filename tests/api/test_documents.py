@@ -326,3 +326,14 @@ def test_shared_case_19_upload_names(client, tmp_path, body, expected):
     assert len(os.path.basename(stored).encode("utf-8")) <= 255
     client.manager.wait()
     assert job.status in ("ok", "duplicate", "failed")
+
+
+def test_the_same_text_in_other_bytes_is_a_duplicate_upload(client):
+    import unicodedata
+
+    first = _upload(client, "tb.txt", unicodedata.normalize("NFC", NOTICE).encode()).json()
+    client.manager.wait()
+    again = _upload(client, "tb-nfd.txt", unicodedata.normalize("NFD", NOTICE).encode()).json()
+    client.manager.wait()
+    original, copy = _job(client, first["id"]), _job(client, again["id"])
+    assert copy["status"] == "duplicate" and copy["doc_id"] == original["doc_id"]
