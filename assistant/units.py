@@ -119,10 +119,23 @@ def _flagged(block: Block, text: str) -> bool:
 
 
 def _row_display(block: Block) -> str:
+    """A table row as "header: cell" pairs. A header cell merged over several columns (Word
+    repeats it for each: "Thôn | Thôn" over the STT and the name) labels their cells once,
+    joined: "Thôn: 1 Thôn Đông", not "Thôn: 1; Thôn: Thôn Đông"."""
     header = block.header if len(block.header) == len(block.cells) else []
     if not header:
         return ""
-    pairs = [f"{h}: {c}" if h and h != c else c for h, c in zip(header, block.cells) if c.strip()]
+    merged: list[tuple[str, list[str]]] = []
+    for h, c in zip(header, block.cells):
+        if merged and h and h == merged[-1][0]:
+            merged[-1][1].append(c)
+        else:
+            merged.append((h, [c]))
+    pairs = []
+    for h, cells in merged:
+        value = " ".join(c.strip() for c in cells if c.strip())
+        if value:
+            pairs.append(f"{h}: {value}" if h and h != value else value)
     return "; ".join(pairs)
 
 
