@@ -254,11 +254,15 @@ def _names(text: str, place: str, fold: bool) -> bool:
         text, place = fold_diacritics(text), fold_diacritics(place)
     if re.search(rf"(?<!\w){re.escape(place)}(?!\w)", text):
         return True
+    return bool(_capitals_name(place.upper(), fold).search(text))
+
+
+@lru_cache(maxsize=256)
+def _capitals_name(name: str, fold: bool) -> re.Pattern:
+    """``name`` (in capitals) after an administrative word in capitals ("XÃ ĐOÀN KẾT")."""
     units = _admin()[1] if fold else _admin()[0]
     heads = "|".join(re.escape(u.upper()) for u in sorted(units, key=len, reverse=True))
-    return bool(re.search(rf"(?<!\w)(?:{heads})\s+{re.escape(place.upper())}(?!\w)", text))
-
-
+    return re.compile(rf"(?<!\w)(?:{heads})\s+{re.escape(name)}(?!\w)")
 
 
 def _file_names(file_name: str, place: str) -> bool:
