@@ -316,11 +316,14 @@ def render(composition: Composition, numbers: dict[int, int], newest: str | None
                 texts.append(render(part, numbers, newest, policy))
         return "\n".join(dict.fromkeys(t for t in texts if t))
     lines = []
+    dated: set[str] = set()
     for c in composition.chosen:
         text = answer_text(c.unit.shown)
         prefix = dated_prefix(c, newest, policy.stale_days) if c.unit.kind != "document" else ""
-        if prefix:
-            text = prefix + text
+        source = str(c.metadata.get("doc_id") or c.metadata.get("source") or "")
+        if prefix and source not in dated:
+            text = prefix + text  # once per source: its next lines follow from the same text
+            dated.add(source)
         note = supersession_note(c.metadata)
         lines.append(f"{text} [{numbers[c.unit.hit_index]}]" + (f" {note}" if note else ""))
     if composition.status == "partial":

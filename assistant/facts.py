@@ -288,7 +288,8 @@ def holds(kind: str | None, text: str, question: str = "", measure: str | None =
     if kind == "reason":  # "vì sao …?": a cause or a purpose ("vì …", "do …", "nhằm …")
         return bool(_reason().search(text))
     if kind == "list":  # "gồm những gì?": lines of a list or table, or an enumeration
-        return "\n" in text.strip() or len(re.findall(r"[,;]|\s(?:và|hoặc)\s", text)) >= 2
+        bare = re.sub(r'"[^"]*"|“[^”]*”|\([^)]*\)', " ", text)  # a quoted name or an aside lists nothing
+        return "\n" in text.strip() or len(re.findall(r"[,;]|\s(?:và|hoặc)\s", bare)) >= 2
     p = _patterns()
     if kind == "time":  # "7 giờ", "7h30", and in words "bảy giờ sáng"
         return bool(p["time"].search(text)) or any(m.family == "hour" for m in mentions(text))
