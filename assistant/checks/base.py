@@ -56,6 +56,12 @@ class Candidate:
         return " ".join([*self.unit.context, self.headings])
 
     @property
+    def layers(self) -> list[str]:
+        """The unit as shown, then its two nearest parents (lead-in, numbered item or heading):
+        where a check looks, nearest first, for what the unit is said of."""
+        return [self.unit.shown, *self.unit.context[:2]]
+
+    @property
     def metadata(self) -> dict:
         return self.hit.chunk.metadata
 

@@ -28,7 +28,7 @@ class ConditionCheck(Check):
         return bool(frame.numbers)
 
     def check(self, candidate: Candidate, frame: QuestionFrame) -> Verdict:
-        for layer in [candidate.unit.shown, *candidate.unit.context[:2]]:
+        for layer in candidate.layers:
             for asked in frame.numbers:
                 # a condition on either side: the unit's rule, or the question's ("thôn nào có
                 # tỷ lệ hộ nghèo trên 3%?" is not answered by a row of 1,34%)

@@ -35,7 +35,7 @@ class RoleCheck(Check):
 
     def check(self, candidate: Candidate, frame: QuestionFrame) -> Verdict:
         asked = {fold_diacritics(r) for r in frame.roles}
-        for layer in [candidate.unit.shown, *candidate.unit.context[:2]]:
+        for layer in candidate.layers:
             named = roles_in(layer)
             if named:
                 if named & asked:

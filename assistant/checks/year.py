@@ -38,7 +38,7 @@ class YearCheck(Check):
 
     def check(self, candidate: Candidate, frame: QuestionFrame) -> Verdict:
         asked = set(frame.years)
-        for layer in [candidate.unit.shown, *candidate.unit.context[:2]]:
+        for layer in candidate.layers:
             named = years_in(layer)
             if named:
                 if named & asked:

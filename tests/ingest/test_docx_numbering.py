@@ -20,6 +20,14 @@ def test_number_formats(n, fmt, expected):
     assert format_number(n, fmt) == expected
 
 
+def _element(tag: str, **attributes):
+    """A WordprocessingML element with ``w:``-prefixed attributes (``val=3`` → ``w:val="3"``)."""
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), str(value))
+    return element
+
+
 class _Numbered:
     """A DOCX with numbering definitions written the way Word stores them."""
 
@@ -48,17 +56,11 @@ class _Numbered:
             self.numbering.append(a)
 
     def num(self, num_id: int, abs_id: int, start_override: dict[int, int] | None = None) -> None:
-        n = OxmlElement("w:num")
-        n.set(qn("w:numId"), str(num_id))
-        e = OxmlElement("w:abstractNumId")
-        e.set(qn("w:val"), str(abs_id))
-        n.append(e)
+        n = _element("w:num", numId=num_id)
+        n.append(_element("w:abstractNumId", val=abs_id))
         for ilvl, start in (start_override or {}).items():
-            o = OxmlElement("w:lvlOverride")
-            o.set(qn("w:ilvl"), str(ilvl))
-            s = OxmlElement("w:startOverride")
-            s.set(qn("w:val"), str(start))
-            o.append(s)
+            o = _element("w:lvlOverride", ilvl=ilvl)
+            o.append(_element("w:startOverride", val=start))
             n.append(o)
         self.numbering.append(n)
 
@@ -66,12 +68,8 @@ class _Numbered:
         p = self.doc.add_paragraph(text)
         if num_id is not None:
             num_pr = OxmlElement("w:numPr")
-            lv = OxmlElement("w:ilvl")
-            lv.set(qn("w:val"), str(ilvl))
-            nid = OxmlElement("w:numId")
-            nid.set(qn("w:val"), str(num_id))
-            num_pr.append(lv)
-            num_pr.append(nid)
+            num_pr.append(_element("w:ilvl", val=ilvl))
+            num_pr.append(_element("w:numId", val=num_id))
             p._p.get_or_add_pPr().append(num_pr)
 
     def load(self, tmp_path: Path):
